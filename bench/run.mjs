@@ -1,0 +1,19 @@
+// `pnpm bench [channel|pool|http ...]`: runs each suite's own runner in turn
+// (all three when none is named). Each suite writes its section of RESULTS.md.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['channel', 'pool', 'http'];
+let failed = false;
+for (const suite of suites) {
+  const runner = new URL(`./${suite}/run.mjs`, import.meta.url);
+  if (!existsSync(runner)) {
+    console.error(`bench: no suite named ${suite}`);
+    failed = true;
+    continue;
+  }
+  console.log(`\n# ${suite}`);
+  const { status } = spawnSync(process.execPath, [runner.pathname], { stdio: 'inherit' });
+  if (status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
