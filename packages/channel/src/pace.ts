@@ -1,0 +1,101 @@
+/**
+ * Fairness to the event loop.
+ *
+ * An operation that completes at once resolves its promise at once, and the
+ * caller resumes in a microtask. A loop of such operations therefore never
+ * returns to the event loop: timers, I/O and rendering starve (Go's scheduler
+ * preempts a goroutine that runs too long; a microtask queue does not).
+ *
+ * So every operation that completes without parking asks `pace()` how to
+ * resolve. About once per `SLICE_MS` of channel work that has not let the
+ * event loop turn, `pace()` opens a gate: until the next macrotask, every
+ * operation that completes at once still completes (its effect on the
+ * channel happens now), but its caller resumes only after that macrotask, so
+ * the microtask queue drains and the event loop runs timers and I/O.
+ *
+ * The cost is a counter decrement per operation and a clock read every
+ * `CHECK_EVERY` operations; the yield itself costs one macrotask per slice.
+ */
+
+/** Operations between two reads of the clock. */
+const CHECK_EVERY = 32;
+/** How long channel work may run before the event loop gets a turn, in ms. */
+const SLICE_MS = 1;
+
+const clock: { now(): number } = typeof performance !== 'undefined' ? performance : Date;
+
+/** Schedules a macrotask: setImmediate where it exists (Node, Bun), else a MessageChannel (browsers, Deno). */
+const macrotask: (callback: () => void) => void = (() => {
+  const g = globalThis as { setImmediate?: (callback: () => void) => unknown };
+  if (typeof g.setImmediate === 'function') {
+    const setImmediate = g.setImmediate;
+    return (callback: () => void) => void setImmediate(callback);
+  }
+  if (typeof MessageChannel === 'function') {
+    const channel = new MessageChannel();
+    let pending: (() => void) | undefined;
+    channel.port1.onmessage = () => {
+      const callback = pending as () => void;
+      pending = undefined;
+      callback();
+    };
+    // Only one macrotask is ever outstanding (the sentinel below), so one slot suffices.
+    return (callback: () => void) => {
+      pending = callback;
+      channel.port2.postMessage(null);
+    };
+  }
+  return (callback: () => void) => void setTimeout(callback, 0);
+})();
+
+/** A promise resolved at once, shared: an operation that completes without waiting allocates nothing. */
+export const RESOLVED: Promise<void> = Promise.resolve();
+
+/** Operations left before the next clock read. */
+let budget = CHECK_EVERY;
+/** When the current run of channel work without a macrotask began. */
+let sliceStart = 0;
+/** True while the sentinel macrotask is scheduled; it runs once the event loop has turned. */
+let sentinelScheduled = false;
+/** While open: the promise that resolves on the sentinel's macrotask, and its resolver. */
+let gate: Promise<void> | null = null;
+let openGate: (() => void) | null = null;
+
+function sentinel(): void {
+  sentinelScheduled = false;
+  const resolve = openGate;
+  gate = openGate = null;
+  if (resolve !== null) resolve();
+}
+
+/**
+ * Called by every operation that completes without parking. Returns null when
+ * the caller may resume at once, or a promise to resume after instead.
+ */
+export function pace(): Promise<void> | null {
+  if (gate !== null) return gate;
+  if (--budget > 0) return null;
+  budget = CHECK_EVERY;
+  const now = clock.now();
+  if (!sentinelScheduled) {
+    // First check since the event loop last turned: the slice starts now.
+    sentinelScheduled = true;
+    sliceStart = now;
+    macrotask(sentinel);
+    return null;
+  }
+  if (now - sliceStart < SLICE_MS) return null;
+  gate = new Promise<void>((resolve) => (openGate = resolve));
+  return gate;
+}
+
+/** `pace()` for an operation that resolves with nothing. */
+export function paced(): Promise<void> {
+  return pace() ?? RESOLVED;
+}
+
+/** `pace()` for an operation that resolves with `result`. */
+export function pacedWith<R>(result: R): Promise<R> {
+  const wait = pace();
+  return wait === null ? Promise.resolve(result) : wait.then(() => result);
+}

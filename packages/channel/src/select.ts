@@ -1,0 +1,198 @@
+import { Channel, DONE_NOW, IS_CLOSED, describe, type RecvChannel, type SendChannel } from './channel.js';
+import { ClosedChannelError, SEND_ON_CLOSED } from './errors.js';
+import { pacedWith } from './pace.js';
+import { SelectWait } from './select-wait.js';
+import { CASE, Waiter, promiseFor } from './waiter.js';
+
+/**
+ * RecvCase is a select case that receives, Go's `case v, ok := <-ch:`.
+ * Made by {@link recv}.
+ */
+export interface RecvCase<T> {
+  readonly op: 'recv';
+  readonly channel: RecvChannel<T>;
+}
+
+/**
+ * SendCase is a select case that sends, Go's `case ch <- value:`.
+ * Made by {@link send}.
+ */
+export interface SendCase<T> {
+  readonly op: 'send';
+  readonly channel: SendChannel<T>;
+  readonly value: T;
+}
+
+/** A select case; `null` or `undefined` in a case list is a case that is never ready, as a nil channel in Go. */
+export type Case = RecvCase<any> | SendCase<any> | null | undefined;
+
+/** What case `I` of type `C` yields when it runs. */
+export type CaseResult<C, I extends number> =
+  C extends RecvCase<infer T>
+    ? [index: I, value: T, ok: true] | [index: I, value: undefined, ok: false]
+    : C extends SendCase<any>
+      ? [index: I, value: undefined, ok: true]
+      : never;
+
+/**
+ * The result of a select over `Cs`: `[index, value, ok]`, a union with one
+ * member per case, so that testing `index` narrows `value` and `ok`.
+ */
+export type SelectResult<Cs extends readonly Case[]> = {
+  [K in keyof Cs]: CaseResult<Cs[K], K extends `${infer I extends number}` ? I : number>;
+}[number];
+
+class Recv<T> implements RecvCase<T> {
+  readonly op = 'recv' as const;
+  constructor(readonly channel: Channel<T>) {}
+}
+
+class Send<T> implements SendCase<T> {
+  readonly op = 'send' as const;
+  constructor(
+    readonly channel: Channel<T>,
+    readonly value: T,
+  ) {}
+}
+
+/**
+ * recv makes a select case that receives from `channel`: Go's
+ * `case v, ok := <-channel:`. When it runs, the select yields
+ * `[index, value, true]`, or `[index, undefined, false]` once the channel is
+ * closed and drained.
+ *
+ * @throws TypeError if `channel` is not a {@link Channel}.
+ */
+export function recv<T>(channel: RecvChannel<T>): RecvCase<T> {
+  return new Recv(asChannel(channel, 'recv'));
+}
+
+/**
+ * send makes a select case that sends `value` on `channel`: Go's
+ * `case channel <- value:`. When it runs, the select yields
+ * `[index, undefined, true]`; if the channel is closed, the select rejects
+ * with ClosedChannelError instead, as Go panics.
+ *
+ * @throws TypeError if `channel` is not a {@link Channel}.
+ */
+export function send<T>(channel: SendChannel<T>, value: T): SendCase<T> {
+  return new Send(asChannel(channel, 'send'), value);
+}
+
+/**
+ * select is Go's `select` statement without a default case: it waits until
+ * one of the cases can run, runs exactly that one, and resolves with
+ * `[index, value, ok]` — `index` is the case's position in `cases`, and
+ * TypeScript narrows `value` and `ok` by it.
+ *
+ * When several cases are ready, one is chosen uniformly at random, as in Go.
+ * A case that did not run took no value and sent none.
+ *
+ * @param cases - Cases made by {@link recv} and {@link send}; `null` and
+ *   `undefined` are cases that are never ready (Go's nil channel). With no
+ *   ready-able case and no signal, select waits forever, like Go's `select {}`.
+ * @param signal - Aborting it while the select waits withdraws every case and
+ *   rejects with `signal.reason`.
+ * @throws ClosedChannelError (as a rejection) if the chosen case sends on a
+ *   closed channel.
+ * @throws TypeError if an entry of `cases` is not a case.
+ *
+ * @example
+ * ```ts
+ * const [i, v, ok] = await select([recv(jobs), recv(ctx.done()), send(out, x)]);
+ * if (i === 0 && ok) console.log('job', v);
+ * ```
+ */
+export function select<const Cs extends readonly Case[]>(cases: Cs, signal?: AbortSignal): Promise<SelectResult<Cs>> {
+  if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+  let chosen: number;
+  try {
+    chosen = pollCases(cases);
+    if (chosen >= 0) return pacedWith(runCase(cases, chosen) as SelectResult<Cs>);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return park(cases, signal) as Promise<SelectResult<Cs>>;
+}
+
+/**
+ * trySelect is Go's `select` with a `default` case: it runs one ready case,
+ * chosen uniformly at random, and returns `[index, value, ok]` as
+ * {@link select} does, or returns `undefined` (the default case) when no case
+ * is ready.
+ *
+ * @throws ClosedChannelError if the chosen case sends on a closed channel.
+ * @throws TypeError if an entry of `cases` is not a case.
+ */
+export function trySelect<const Cs extends readonly Case[]>(cases: Cs): SelectResult<Cs> | undefined {
+  const chosen = pollCases(cases);
+  return chosen >= 0 ? (runCase(cases, chosen) as SelectResult<Cs>) : undefined;
+}
+
+/**
+ * Go's pollorder, in one pass: picks a ready case uniformly at random among
+ * the ready ones (reservoir sampling, so no permutation is allocated), or -1.
+ * Validates every entry on the way. A send on a closed channel counts as
+ * ready: running it is what fails, as in Go.
+ */
+function pollCases(cases: readonly Case[]): number {
+  if (!Array.isArray(cases)) throw new TypeError(`select: expected an array of cases, got ${describe(cases)}`);
+  let chosen = -1;
+  let ready = 0;
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i];
+    if (c === null || c === undefined) continue;
+    let canRun: boolean;
+    if (c instanceof Recv) canRun = c.channel.canRecv();
+    else if (c instanceof Send) canRun = c.channel.canSend();
+    else throw new TypeError(`select: case ${i} is not a case made by recv() or send(), got ${describe(c)}`);
+    if (canRun && (++ready === 1 || Math.random() * ready < 1)) chosen = i;
+  }
+  return chosen;
+}
+
+/** Runs a case that pollCases found ready. */
+function runCase(cases: readonly Case[], index: number): [number, unknown, boolean] {
+  const c = cases[index] as Recv<unknown> | Send<unknown>;
+  const channel = c.channel;
+  if (c instanceof Recv) {
+    return channel.poll() === DONE_NOW ? [index, channel.takeReceived(), true] : [index, undefined, false];
+  }
+  if (channel.offer((c as Send<unknown>).value) === IS_CLOSED) throw new ClosedChannelError(SEND_ON_CLOSED);
+  return [index, undefined, true];
+}
+
+/** Parks one waiter per case, queued in random order, all sharing one SelectWait. */
+function park(cases: readonly Case[], signal: AbortSignal | undefined): Promise<[number, unknown, boolean]> {
+  const wait = new SelectWait(signal);
+  const promise = promiseFor<[number, unknown, boolean]>(wait);
+  const order: number[] = [];
+  for (let i = 0; i < cases.length; i++) if (cases[i] != null) order.push(i);
+  // A random queueing order (Fisher–Yates), so that when one partner could
+  // serve two cases of this select (two receives on one channel), either runs.
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    const swap = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = swap;
+  }
+  for (const i of order) {
+    const c = cases[i] as Recv<unknown> | Send<unknown>;
+    if (c instanceof Recv) {
+      const waiter = new Waiter(CASE, undefined, wait, i);
+      wait.waiters.push(waiter);
+      c.channel.recvq.enqueue(waiter);
+    } else {
+      const waiter = new Waiter(CASE, c.value, wait, i);
+      wait.waiters.push(waiter);
+      c.channel.sendq.enqueue(waiter);
+    }
+  }
+  if (signal !== undefined) signal.addEventListener('abort', wait, { once: true });
+  return promise;
+}
+
+function asChannel<T>(channel: RecvChannel<T> | SendChannel<T>, what: 'recv' | 'send'): Channel<T> {
+  if (channel instanceof Channel) return channel;
+  throw new TypeError(`${what}: expected a Channel, got ${describe(channel)}`);
+}

@@ -1,0 +1,111 @@
+import type { SelectWait } from './select-wait.js';
+
+/** What a parked operation is waiting to do; decides how it is woken. */
+export const RECV = 0; // a recv(): settles with [value, ok]
+export const NEXT = 1; // an async iterator's next(): settles with { value, done }
+export const SEND = 2; // a send(): settles with undefined
+export const CASE = 3; // one case of a select: its SelectWait settles the select
+export type WaiterKind = typeof RECV | typeof NEXT | typeof SEND | typeof CASE;
+
+/**
+ * Waiter is one parked operation, Go's `sudog`: a receiver or sender queued on
+ * a channel until a partner, a close or an abort settles it.
+ *
+ * Invariant: a waiter is in at most one queue (`queue`), and it is in a queue
+ * exactly while its operation can still happen: whoever settles it (partner,
+ * close, abort, or a sibling case of its select winning) unlinks it first.
+ *
+ * It is also its own `abort` listener (`handleEvent`), so an AbortSignal
+ * costs no closure per operation.
+ */
+export class Waiter<T = unknown> {
+  /** Neighbours in the queue; null at the ends and when not queued. */
+  next: Waiter<T> | null = null;
+  prev: Waiter<T> | null = null;
+  /** The queue this waiter is linked into, or null once dequeued or removed. */
+  queue: WaitQueue<T> | null = null;
+  /** The operation's promise callbacks; unused for a select case (its SelectWait has them). */
+  resolve: (value: any) => void = noop;
+  reject: (reason: unknown) => void = noop;
+  /** A plain operation's signal, listened to while parked. */
+  signal: AbortSignal | undefined = undefined;
+
+  constructor(
+    readonly kind: WaiterKind,
+    /** A sender's value; a receiver's is unused. */
+    readonly value: T | undefined,
+    /** For a select case: the select it belongs to, and the case's index. */
+    readonly select: SelectWait | null,
+    readonly index: number,
+  ) {}
+
+  /** An abort of a parked plain operation: it leaves its queue and did not happen. */
+  handleEvent(): void {
+    this.queue?.remove(this);
+    this.reject((this.signal as AbortSignal).reason);
+  }
+
+  /** Stops listening to the signal; called once the operation is settled. */
+  unlisten(): void {
+    if (this.signal !== undefined) this.signal.removeEventListener('abort', this);
+  }
+}
+
+/**
+ * WaitQueue is Go's `waitq`: a FIFO of waiters as an intrusive doubly linked
+ * list, so enqueue, dequeue and removal from the middle are all O(1).
+ */
+export class WaitQueue<T = unknown> {
+  /** The longest-waiting waiter, first to be served; null when empty. */
+  head: Waiter<T> | null = null;
+  /** The newest waiter; null when empty. */
+  tail: Waiter<T> | null = null;
+
+  enqueue(waiter: Waiter<T>): void {
+    waiter.queue = this;
+    waiter.prev = this.tail;
+    if (this.tail === null) this.head = waiter;
+    else this.tail.next = waiter;
+    this.tail = waiter;
+  }
+
+  /** Unlinks and returns the longest-waiting waiter, or null. */
+  dequeue(): Waiter<T> | null {
+    const waiter = this.head;
+    if (waiter !== null) this.unlink(waiter);
+    return waiter;
+  }
+
+  /** Unlinks a waiter if it is still in this queue (a no-op otherwise). */
+  remove(waiter: Waiter<T>): void {
+    if (waiter.queue === this) this.unlink(waiter);
+  }
+
+  private unlink(waiter: Waiter<T>): void {
+    const { prev, next } = waiter;
+    if (prev === null) this.head = next;
+    else prev.next = next;
+    if (next === null) this.tail = prev;
+    else next.prev = prev;
+    waiter.next = waiter.prev = null;
+    waiter.queue = null;
+  }
+}
+
+function noop(): void {}
+
+let capturedResolve: (value: any) => void = noop;
+let capturedReject: (reason: unknown) => void = noop;
+/** A promise executor shared by every parked operation: no closure per promise. */
+function capture(resolve: (value: any) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+/** Creates the promise a parked operation returns, wiring its callbacks into `target`. */
+export function promiseFor<R>(target: { resolve: (value: any) => void; reject: (reason: unknown) => void }): Promise<R> {
+  const promise = new Promise<R>(capture);
+  target.resolve = capturedResolve;
+  target.reject = capturedReject;
+  return promise;
+}
