@@ -1,0 +1,66 @@
+// One run: `node child.mjs <lib> <workload>` runs one workload of one library
+// in this fresh process and prints one JSON line; `node child.mjs --empty`
+// prints only the peak RSS of a Node process that loaded nothing, measured the
+// same way. Everything is imported lazily so that the empty run stays empty.
+//
+// The line holds: ms (wall time of the workload alone), rate (messages or
+// round trips per second), maxRSSKB (process.resourceUsage().maxRSS, peak
+// resident set in KB), and for the timed workload the probe timer's lateness.
+// A run whose receivers report the wrong count or sum throws instead of
+// printing a rate; a run that deadlocks leaves Node with an unsettled
+// top-level await (exit code 13), which the runner reports as such.
+
+const [, , libName, workloadId] = process.argv;
+
+/** Writes the line and exits, so that a library's leftover timers or parked
+ * processes cannot keep this run alive. */
+function report(line) {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+  process.exit(0);
+}
+
+if (libName === '--empty') {
+  report({ lib: null, workload: 'empty', maxRSSKB: process.resourceUsage().maxRSS });
+}
+
+const { workloads, TIMER_MS } = await import('./workloads.mjs');
+const workload = workloads.find((w) => w.id === workloadId);
+if (!workload) throw new Error(`Expected a workload among ${workloads.map((w) => w.id).join(', ')}, got ${workloadId}`);
+const lib = await import(`./libs/${libName}.mjs`);
+
+const run = lib[workload.method];
+if (typeof run !== 'function') {
+  const why = lib.unsupported?.[workload.method];
+  if (!why) throw new Error(`${libName} has neither ${workload.method} nor a reason it cannot do it`);
+  report({ lib: libName, workload: workload.id, unsupported: why });
+}
+
+// The probe: a timer set beside the loop, due TIMER_MS after the start.
+let firedAt;
+const start = performance.now();
+if (workload.timer) setTimeout(() => (firedAt = performance.now()), TIMER_MS);
+const got = await run(workload.params);
+const end = performance.now();
+
+const { count, sum } = got ?? {};
+if (count !== workload.expect.count || sum !== workload.expect.sum) {
+  throw new Error(
+    `${libName} ${workload.id}: received count ${count} and sum ${sum}, expected ${workload.expect.count} and ${workload.expect.sum}`,
+  );
+}
+
+const ms = end - start;
+const line = {
+  lib: libName,
+  workload: workload.id,
+  ms,
+  rate: workload.messages / (ms / 1000),
+  maxRSSKB: process.resourceUsage().maxRSS,
+};
+if (workload.timer) {
+  const due = start + TIMER_MS;
+  // A timer that had not fired by the end was late by at least end − due.
+  line.timerFired = firedAt !== undefined && firedAt <= end;
+  line.timerLateMs = line.timerFired ? firedAt - due : end - due;
+}
+report(line);
