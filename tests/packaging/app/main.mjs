@@ -1,0 +1,29 @@
+// Plain JavaScript, as a user of the published packages writes it: Node
+// resolves each import through the installed package's `exports`.
+import { Channel, after, recv, select } from '@gochan/channel';
+import { DeadlineExceeded, background, withTimeout } from '@gochan/context';
+import { WorkerPool } from '@gochan/pool';
+import { WaitGroup } from '@gochan/waitgroup';
+
+const ch = new Channel(1);
+await ch.send('hello');
+console.log('channel', JSON.stringify(await ch.recv()));
+
+const [index] = await select([recv(new Channel()), recv(after(5))]);
+console.log('select', index);
+
+const wg = new WaitGroup();
+let ran = 0;
+for (let i = 0; i < 3; i++) wg.go(async () => void ran++);
+await wg.wait();
+console.log('waitgroup', ran);
+
+const [ctx, cancel] = withTimeout(background(), 5);
+await ctx.done().recv();
+console.log('context', ctx.err() === DeadlineExceeded, ctx.signal.aborted);
+cancel();
+
+const pool = new WorkerPool({ workers: 2, handler: (job) => job.payload * 2 });
+console.log('pool', await pool.run({ id: 'answer', payload: 21 }));
+const report = await pool.shutdown();
+console.log('shutdown', report.timedOut);

@@ -1,0 +1,52 @@
+// TypeScript against the published declarations: this file only has to
+// type-check (tsc --noEmit, skipLibCheck off, no @types/node).
+import { Channel, ClosedChannelError, after, recv, select, type RecvChannel, type SendChannel } from '@gochan/channel';
+import { background, withCancel, withTimeout, type CancelFunc, type Context } from '@gochan/context';
+import { WorkerPool, type Job } from '@gochan/pool';
+import { WaitGroup } from '@gochan/waitgroup';
+
+const numbers = new Channel<number>(1);
+const sendSide: SendChannel<number> = numbers;
+const recvSide: RecvChannel<number> = numbers;
+await sendSide.send(1);
+
+const [value, ok] = await recvSide.recv();
+if (ok) {
+  const n: number = value;
+  void n;
+} else {
+  const nothing: undefined = value;
+  void nothing;
+}
+
+const [index, received] = await select([recv(numbers), recv(after(10))]);
+if (index === 0) {
+  const n: number | undefined = received;
+  // @ts-expect-error select narrows by index: case 0 carries a number, not a Date.
+  const wrong: Date | undefined = received;
+  void n, wrong;
+}
+
+const error: Error = new ClosedChannelError('send on closed channel');
+void error;
+
+const wg = new WaitGroup();
+wg.go(async () => undefined);
+await wg.wait(AbortSignal.timeout(1_000));
+
+const [parent, cancelParent]: [Context, CancelFunc] = withCancel(background());
+const [ctx, cancel] = withTimeout(parent, 10);
+const signal: AbortSignal = ctx.signal;
+void signal;
+cancel();
+cancelParent();
+
+const pool = new WorkerPool<number, string>({
+  workers: 2,
+  handler: (job: Job<number>, jobCtx: Context) => `${job.id}:${job.payload}:${jobCtx.err() === undefined}`,
+});
+const result: string = await pool.run({ id: 'a', payload: 1 });
+void result;
+const report = await pool.shutdown({ timeout: 1_000 });
+const timedOut: boolean = report.timedOut;
+void timedOut;

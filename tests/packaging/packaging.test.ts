@@ -1,0 +1,124 @@
+// Each package as npm would publish it: `pnpm pack` the built package, check
+// the tarball with publint and attw, then install the four tarballs into a
+// fresh project outside the workspace (npm, offline) and use them from plain
+// JavaScript under Node and from TypeScript.
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { packageDir, packages, root, type PackageName } from '../support/repo.ts';
+import { pnpm, run, transcript } from '../support/run.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'gochan-pack-'));
+const tarballs = new Map<PackageName, string>();
+
+beforeAll(() => {
+  for (const name of packages) {
+    if (!existsSync(`${packageDir(name)}dist/index.js`)) {
+      throw new Error(`packages/${name} is not built: run \`pnpm build\` first (\`pnpm test:pack\` does)`);
+    }
+    const packed = pnpm(['pack', '--pack-destination', work, '--json'], packageDir(name));
+    if (packed.status !== 0) throw new Error(`pnpm pack failed in packages/${name}\n${transcript(packed)}`);
+    tarballs.set(name, (JSON.parse(packed.stdout) as { filename: string }).filename);
+  }
+}, 300_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The tarball of a package, once beforeAll has packed it. */
+function tarball(name: PackageName): string {
+  const path = tarballs.get(name);
+  if (!path) throw new Error(`@gochan/${name} was not packed`);
+  return path;
+}
+
+describe.each(packages)('@gochan/%s', (name) => {
+  test('its tarball holds the built code, its sources and README, and no tests', () => {
+    const listed = run('tar', ['-tzf', tarball(name)], { cwd: work });
+    expect(listed.status, transcript(listed)).toBe(0);
+    const files = listed.stdout.split('\n').filter(Boolean).map((file) => file.replace(/^package\//, ''));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'src/index.ts']));
+    expect(files.filter((file) => /\.test(-d)?\.|tsbuildinfo|(^|\/)test-/.test(file))).toEqual([]);
+  });
+
+  test('its package.json names real versions of its siblings, never workspace: ranges', () => {
+    const extracted = run('tar', ['-xzOf', tarball(name), 'package/package.json'], { cwd: work });
+    expect(extracted.status, transcript(extracted)).toBe(0);
+    const manifest = JSON.parse(extracted.stdout) as Record<string, unknown>;
+    expect(extracted.stdout).not.toContain('workspace:');
+    const dependencies = (manifest.dependencies ?? {}) as Record<string, string>;
+    for (const [dependency, range] of Object.entries(dependencies)) {
+      // No runtime dependency but a sibling, at the sibling's version.
+      expect(dependency).toMatch(/^@gochan\//);
+      const sibling = JSON.parse(readFileSync(`${root}packages/${dependency.slice('@gochan/'.length)}/package.json`, 'utf8')) as { version: string };
+      expect(range).toBe(`^${sibling.version}`);
+    }
+  });
+
+  test('publint accepts it, suggestions included', async () => {
+    const bytes = new Uint8Array(readFileSync(tarball(name)));
+    const { messages, pkg } = await publint({ pack: { tarball: bytes.buffer }, level: 'suggestion', strict: true });
+    expect(messages.map((message) => `${message.type}: ${formatMessage(message, pkg) ?? message.code}`)).toEqual([]);
+  });
+
+  test('attw finds no problem with its types (ESM only: Node 16+ and bundlers)', () => {
+    const attw = run(`${root}tests/node_modules/.bin/attw`, [tarball(name), '--profile', 'esm-only', '--format', 'ascii', '--no-color', '--no-emoji'], { cwd: work });
+    expect(attw.status, transcript(attw)).toBe(0);
+  });
+});
+
+describe('a fresh project that installs the four tarballs', () => {
+  const app = join(work, 'app');
+
+  beforeAll(() => {
+    cpSync(new URL('./app/', import.meta.url), app, { recursive: true });
+    const dependencies = Object.fromEntries(packages.map((name) => [`@gochan/${name}`, `file:${tarball(name)}`]));
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify(
+        {
+          name: 'gochan-user',
+          private: true,
+          type: 'module',
+          dependencies,
+          // Our packages depend on each other by version; resolve those from
+          // the same tarballs, never from the registry.
+          overrides: Object.fromEntries(Object.keys(dependencies).map((dependency) => [dependency, `$${dependency}`])),
+        },
+        null,
+        2,
+      ),
+    );
+    const installed = run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app });
+    if (installed.status !== 0) throw new Error(`npm install of the tarballs failed\n${transcript(installed)}`);
+  }, 300_000);
+
+  test('npm installed copies from the tarballs, one of each package', () => {
+    for (const name of packages) {
+      const installed = join(app, 'node_modules', '@gochan', name);
+      expect(lstatSync(installed).isSymbolicLink(), `@gochan/${name} is a link, not an install`).toBe(false);
+      // A nested copy would mean a sibling came from somewhere else.
+      expect(existsSync(join(installed, 'node_modules'))).toBe(false);
+    }
+  });
+
+  test('plain JavaScript imports every package under Node', () => {
+    const ran = run(process.execPath, ['main.mjs'], { cwd: app, timeout: 30_000 });
+    expect(ran.status, transcript(ran)).toBe(0);
+    expect(ran.stdout.split('\n').filter(Boolean)).toEqual([
+      'channel ["hello",true]',
+      'select 1',
+      'waitgroup 3',
+      'context true true',
+      'pool 42',
+      'shutdown false',
+    ]);
+  });
+
+  test('TypeScript type-checks against the published declarations', () => {
+    const tsc = run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.json'], { cwd: app });
+    expect(tsc.status, transcript(tsc)).toBe(0);
+  });
+});
