@@ -1,0 +1,141 @@
+// One adapter per library: each runs `n` jobs through the library with
+// `workers` jobs at a time and resolves once every job has finished.
+//
+// Every adapter gets the same inputs, so the libraries differ only in how they
+// queue and dispatch:
+// - `makeJob(i)` builds the i-th job ({ id, payload }), at the moment it is offered;
+// - `work(job)` is the asynchronous job itself (it counts the job as run);
+// - `bounded`: whether to hold the backlog (queued + running) to
+//   `queueSize + workers`. A library's own backpressure is used where it has
+//   one (our `submit`, p-queue's `onSizeLessThan`); for the others the adapter
+//   counts completions through the library's own per-job callback or promise
+//   (the `Gate` below). Unbounded, a library without backpressure is fed
+//   everything at once, as its users would;
+// - `offered()` is called once per job accepted by the library, so that the
+//   harness can track the backlog.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Gate: backpressure for the libraries that have none. The producer waits
+ * while `pending` jobs (queued or running) reach `limit`, and is woken when
+ * half of them have finished, so that it refills in batches rather than
+ * paying a promise per job. `leave` is bound once: no closure per job.
+ */
+class Gate {
+  constructor(limit) {
+    this.limit = limit;
+    this.half = limit >> 1;
+    this.pending = 0;
+    this.wake = undefined;
+    this.wakeAt = 0;
+    this.leave = this.leave.bind(this);
+  }
+  leave() {
+    this.pending--;
+    if (this.wake !== undefined && this.pending <= this.wakeAt) {
+      const wake = this.wake;
+      this.wake = undefined;
+      wake();
+    }
+  }
+  /** Resolves once `pending` is down to `at`. */
+  wait(at = this.half) {
+    this.wakeAt = at;
+    return new Promise((resolve) => {
+      this.wake = resolve;
+    });
+  }
+  /** Resolves once every job that entered has left. */
+  async drained() {
+    if (this.pending > 0) await this.wait(0);
+  }
+}
+
+export const libraries = {
+  /** Ours: `await pool.submit(job)` is the backpressure. */
+  async gochan({ workers, queueSize, n, makeJob, work, offered }) {
+    const { WorkerPool } = await import('@gochan/pool');
+    const pool = new WorkerPool({ workers, queueSize, handler: work });
+    for (let i = 0; i < n; i++) {
+      await pool.submit(makeJob(i));
+      offered();
+    }
+    const report = await pool.shutdown();
+    if (report.stats.completed !== n || report.unfinished.length !== 0) {
+      throw new Error(`gochan: ${report.stats.completed} of ${n} jobs completed`);
+    }
+  },
+
+  /** fastq's callback API: `push(task, done)`; no backpressure of its own. */
+  async 'fastq (callback)'({ workers, queueSize, n, makeJob, work, bounded, offered }) {
+    const fastq = require('fastq');
+    const queue = fastq((job, done) => {
+      work(job).then(done, done);
+    }, workers);
+    const gate = new Gate(bounded ? queueSize + workers : Infinity);
+    for (let i = 0; i < n; i++) {
+      if (gate.pending >= gate.limit) await gate.wait();
+      gate.pending++;
+      queue.push(makeJob(i), gate.leave);
+      offered();
+    }
+    if (!queue.idle()) await new Promise((resolve) => (queue.drain = resolve));
+  },
+
+  /** fastq's promise API: `push(task)` returns the job's promise. */
+  async 'fastq (promise)'({ workers, queueSize, n, makeJob, work, bounded, offered }) {
+    const fastq = require('fastq');
+    const queue = fastq.promise(work, workers);
+    const gate = new Gate(bounded ? queueSize + workers : Infinity);
+    for (let i = 0; i < n; i++) {
+      if (gate.pending >= gate.limit) await gate.wait();
+      gate.pending++;
+      queue.push(makeJob(i)).then(gate.leave);
+      offered();
+    }
+    await queue.drained();
+  },
+
+  /** p-queue: `onSizeLessThan` is its own backpressure; `add` takes a function, so one closure per job. */
+  async 'p-queue'({ workers, queueSize, n, makeJob, work, bounded, offered }) {
+    const { default: PQueue } = await import('p-queue');
+    const queue = new PQueue({ concurrency: workers });
+    for (let i = 0; i < n; i++) {
+      if (bounded && queue.size >= queueSize) await queue.onSizeLessThan(queueSize);
+      const job = makeJob(i);
+      queue.add(() => work(job));
+      offered();
+    }
+    await queue.onIdle();
+  },
+
+  /** p-limit: `limit(fn, ...args)`; no backpressure of its own. */
+  async 'p-limit'({ workers, queueSize, n, makeJob, work, bounded, offered }) {
+    const { default: pLimit } = await import('p-limit');
+    const limit = pLimit(workers);
+    const gate = new Gate(bounded ? queueSize + workers : Infinity);
+    for (let i = 0; i < n; i++) {
+      if (gate.pending >= gate.limit) await gate.wait();
+      gate.pending++;
+      limit(work, makeJob(i)).then(gate.leave);
+      offered();
+    }
+    await gate.drained();
+  },
+
+  /** async.queue: `push(task, callback)`; its `saturated` events count running workers, not the queue. */
+  async 'async.queue'({ workers, queueSize, n, makeJob, work, bounded, offered }) {
+    const { queue: makeQueue } = require('async');
+    const queue = makeQueue(work, workers);
+    const gate = new Gate(bounded ? queueSize + workers : Infinity);
+    for (let i = 0; i < n; i++) {
+      if (gate.pending >= gate.limit) await gate.wait();
+      gate.pending++;
+      queue.push(makeJob(i), gate.leave);
+      offered();
+    }
+    if (!queue.idle()) await queue.drain();
+  },
+};

@@ -1,0 +1,133 @@
+// `pnpm bench pool`: the worker pool against its peers, side by side in one
+// session. Every run is a fresh child process (child.mjs) that checks every
+// job ran exactly once; the libraries take turns in a rotating order, round
+// after round, and the medians go into the pool section of ../RESULTS.md.
+//
+// Environment: POOL_BENCH_RUNS (rounds, default 5); POOL_BENCH_SCALE (divide
+// every job count by it for a quick look: results are then printed, not
+// written).
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+
+const RUNS = Number(process.env.POOL_BENCH_RUNS ?? 5);
+const SCALE = Number(process.env.POOL_BENCH_SCALE ?? 1);
+// The backlog every bounded library is held to: the first article's buffered
+// channel holds 100 jobs, the second's 1000; we use the larger, and the same
+// bound for every library.
+const QUEUE_SIZE = 1000;
+const child = new URL('./child.mjs', import.meta.url).pathname;
+const results = new URL('../RESULTS.md', import.meta.url).pathname;
+
+const LIBRARIES = ['gochan', 'fastq (callback)', 'fastq (promise)', 'p-queue', 'p-limit', 'async.queue'];
+const OURS = 'gochan';
+// Libraries with a backpressure of their own: the others are fed every job at
+// once under overload, as their users would feed them.
+const OWN_BACKPRESSURE = new Set(['gochan', 'p-queue']);
+
+const SPEED = [
+  { name: '1M no-op async jobs, 4 workers', workload: 'noop', workers: 4, jobs: 1_000_000 },
+  { name: '1M no-op async jobs, 64 workers', workload: 'noop', workers: 64, jobs: 1_000_000 },
+  { name: '100k jobs awaiting setImmediate, 16 workers', workload: 'immediate', workers: 16, jobs: 100_000 },
+];
+const OVERLOAD = { name: '1M jobs awaiting a 1 ms timer, 16 workers', workload: 'timer', workers: 16, jobs: 1_000_000 };
+
+/** Runs one child and resolves with its JSON line. */
+function measure(library, { workload, workers, jobs }, bounded) {
+  const n = Math.max(1, Math.round(jobs / SCALE));
+  const args = [child, library, workload, String(workers), String(n), String(QUEUE_SIZE), bounded ? '1' : '0'];
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (chunk) => (out += chunk));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${library} ${workload}: exited with ${code}`));
+      else resolve(JSON.parse(out));
+    });
+  });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const fmtRate = (perSecond) => (perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(2)} M/s` : `${(perSecond / 1e3).toFixed(0)} k/s`);
+const fmtMB = (mb) => `${mb.toFixed(0)} MB`;
+
+// --- speed: rounds of every workload, the libraries in a rotating order ---
+const speed = new Map(SPEED.map((w) => [w, new Map(LIBRARIES.map((l) => [l, []]))]));
+for (let round = 0; round < RUNS; round++) {
+  for (const workload of SPEED) {
+    for (let k = 0; k < LIBRARIES.length; k++) {
+      const library = LIBRARIES[(k + round) % LIBRARIES.length];
+      const result = await measure(library, workload, true);
+      speed.get(workload).get(library).push(result);
+      console.log(`round ${round + 1}/${RUNS}  ${workload.name.padEnd(46)} ${library.padEnd(17)} ${fmtRate(result.jobsPerSecond).padStart(10)}  ${fmtMB(result.peakRssMB)}`);
+    }
+  }
+}
+
+// --- overload: peak RSS. Not a speed test, and timer-bound (at most 16 jobs
+// per millisecond: about a minute for 1M), so the libraries run at the same
+// time, each in its own process, once; plus three idle processes for the baseline.
+console.log(`overload: ${OVERLOAD.name}, every library at once (about a minute)...`);
+const [overload, baselines] = await Promise.all([
+  Promise.all(LIBRARIES.map((library) => measure(library, OVERLOAD, OWN_BACKPRESSURE.has(library)))),
+  Promise.all([0, 1, 2].map(() => measure('none', { workload: 'noop', workers: 1, jobs: 1 }, false))),
+]);
+const baseline = median(baselines.map((b) => b.peakRssMB));
+
+// --- report ---
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const nproc = execFileSync('nproc').toString().trim();
+const lines = [];
+lines.push('## Worker pool', '');
+lines.push(
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu}, \`nproc\` ${nproc}, Node ${process.version}; ` +
+    `${RUNS} rounds, medians. Our pool through \`await pool.submit(job)\`. Every bounded library is held to the same ` +
+    `backlog, ${QUEUE_SIZE} queued + the workers running: ours and p-queue by their own backpressure ` +
+    `(\`submit\`, \`onSizeLessThan\`), the others by counting completions through their per-job callback or promise. ` +
+    '"ours ÷ it" above 1 means ours is faster. Regenerate: `pnpm bench pool`.',
+  '',
+);
+for (const workload of SPEED) {
+  const byLibrary = speed.get(workload);
+  const rate = (library) => median(byLibrary.get(library).map((r) => r.jobsPerSecond));
+  lines.push(`### ${workload.name}`, '');
+  lines.push('| library | jobs/s | ours ÷ it | peak RSS |', '|---|---:|---:|---:|');
+  for (const library of LIBRARIES) {
+    const rss = median(byLibrary.get(library).map((r) => r.peakRssMB));
+    const ratio = library === OURS ? '' : (rate(OURS) / rate(library)).toFixed(2);
+    lines.push(`| ${library} | ${fmtRate(rate(library))} | ${ratio} | ${fmtMB(rss)} |`);
+  }
+  lines.push('');
+}
+lines.push(`### Overload: ${OVERLOAD.name}`, '');
+lines.push(
+  `Peak RSS of each process (one run each, all at once), against an idle Node process: ${fmtMB(baseline)}. ` +
+    '"backlog" is the most jobs taken but not finished at any one time. Libraries without backpressure of their ' +
+    'own take every job at once.',
+  '',
+);
+lines.push('| library | backpressure | peak RSS | above idle | max backlog | time |', '|---|---|---:|---:|---:|---:|');
+for (const result of overload) {
+  const own = OWN_BACKPRESSURE.has(result.library) ? 'its own' : 'none';
+  lines.push(
+    `| ${result.library} | ${own} | ${fmtMB(result.peakRssMB)} | ${fmtMB(result.peakRssMB - baseline)} | ` +
+      `${result.maxBacklog} | ${(result.ms / 1000).toFixed(1)} s |`,
+  );
+}
+const section = lines.join('\n');
+console.log('\n' + section);
+
+if (SCALE === 1) {
+  const text = readFileSync(results, 'utf8');
+  const start = text.indexOf('<!-- pool:start -->');
+  const end = text.indexOf('<!-- pool:end -->');
+  if (start < 0 || end < 0) throw new Error('RESULTS.md: pool markers not found');
+  writeFileSync(results, `${text.slice(0, start)}<!-- pool:start -->\n${section}\n${text.slice(end)}`);
+  console.log(`\nwritten to ${results}`);
+}
