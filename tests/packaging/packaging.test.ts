@@ -35,19 +35,23 @@ function tarball(name: PackageName): string {
 }
 
 describe.each(packages)('@gochan/%s', (name) => {
-  test('its tarball holds the built code, its sources and README, and no tests', () => {
+  test('its tarball holds the built code, its sources, README and LICENSE, and no tests', () => {
     const listed = run('tar', ['-tzf', tarball(name)], { cwd: work });
     expect(listed.status, transcript(listed)).toBe(0);
     const files = listed.stdout.split('\n').filter(Boolean).map((file) => file.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'src/index.ts']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'src/index.ts']));
     expect(files.filter((file) => /\.test(-d)?\.|tsbuildinfo|(^|\/)test-/.test(file))).toEqual([]);
   });
 
-  test('its package.json names real versions of its siblings, never workspace: ranges', () => {
+  test('its package.json: ESM, no side effects, types first, siblings at real versions (no workspace: range)', () => {
     const extracted = run('tar', ['-xzOf', tarball(name), 'package/package.json'], { cwd: work });
     expect(extracted.status, transcript(extracted)).toBe(0);
     const manifest = JSON.parse(extracted.stdout) as Record<string, unknown>;
     expect(extracted.stdout).not.toContain('workspace:');
+    // ESM only, tree-shakable, an explicit file list, and types resolved first.
+    expect(manifest).toMatchObject({ type: 'module', sideEffects: false, license: 'MIT', files: expect.any(Array) });
+    const entry = (manifest.exports as Record<string, Record<string, string>>)['.'];
+    expect(Object.keys(entry ?? {})[0]).toBe('types');
     const dependencies = (manifest.dependencies ?? {}) as Record<string, string>;
     for (const [dependency, range] of Object.entries(dependencies)) {
       // No runtime dependency but a sibling, at the sibling's version.
