@@ -3,7 +3,8 @@ import { Channel, describe, type RecvChannel } from './channel.js';
 /** The longest delay a setTimeout holds; a longer one fires at once (Node) or wraps around. */
 const MAX_TIMEOUT = 2 ** 31 - 1;
 
-const clock: { now(): number } = typeof performance !== 'undefined' ? performance : Date;
+/** Monotonic milliseconds where the platform has them; looked up on each call, so fake clocks in tests apply. */
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
  * after is Go's `time.After(d)`: a channel on which the current time is sent
@@ -36,11 +37,11 @@ export function after(ms: number, signal?: AbortSignal): RecvChannel<Date> {
     return channel;
   }
   if (signal?.aborted) return channel;
-  const due = clock.now() + ms;
+  const due = now() + ms;
   let timer: ReturnType<typeof setTimeout>;
   const cancel = (): void => clearTimeout(timer);
   const arm = (): void => {
-    const left = due - clock.now();
+    const left = due - now();
     if (left > 0) {
       // Re-armed until due: the delay may exceed a setTimeout's range, and a
       // timer may fire a fraction of a millisecond early.

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { Channel } from './channel.js';
+import { recv, select, send } from './select.js';
+
+/**
+ * Runs `work` while a 10 ms timer is pending beside it, and returns how late
+ * the timer fired (ms). A loop that never yields to the event loop would keep
+ * the timer from firing until the loop ended.
+ */
+async function timerLateness(work: () => Promise<void>): Promise<{ late: number; workMs: number }> {
+  const start = performance.now();
+  let firedAt = Infinity;
+  setTimeout(() => (firedAt = performance.now()), 10);
+  await work();
+  const end = performance.now();
+  return { late: Math.min(firedAt, end) - start - 10, workMs: end - start };
+}
+
+describe('fairness to the event loop', () => {
+  it('a timer fires while a 1M-message producer/consumer loop runs', async () => {
+    const n = 1_000_000;
+    const ch = new Channel<number>(128);
+    let sum = 0;
+    const { late, workMs } = await timerLateness(async () => {
+      const consumer = (async () => {
+        for (;;) {
+          const [v, ok] = await ch.recv();
+          if (!ok) return;
+          sum += v;
+        }
+      })();
+      for (let i = 0; i < n; i++) await ch.send(i);
+      ch.close();
+      await consumer;
+    });
+    expect(sum).toBe((n * (n - 1)) / 2);
+    // The timer must fire during the loop, not after it: the loop runs for far
+    // longer than the timer's delay, and the timer fires within a few slices
+    // of 1 ms (a generous bound for 2 shared cores; it is not a speed claim).
+    expect(workMs).toBeGreaterThan(50);
+    expect(late).toBeLessThan(Math.min(25, workMs / 2));
+  });
+
+  it('a timer fires while unbuffered ping-pong and select loops run', async () => {
+    const ping = new Channel<number>();
+    const pong = new Channel<number>();
+    const rounds = 200_000;
+    const { late, workMs } = await timerLateness(async () => {
+      const echo = (async () => {
+        for await (const v of ping) await pong.send(v);
+      })();
+      for (let i = 0; i < rounds; i++) {
+        const [index] = await select([send(ping, i), recv(new Channel<never>(0))]);
+        if (index !== 0) throw new Error('wrong case');
+        const [v] = await pong.recv();
+        if (v !== i) throw new Error(`got ${v}, want ${i}`);
+      }
+      ping.close();
+      await echo;
+    });
+    expect(workMs).toBeGreaterThan(50);
+    expect(late).toBeLessThan(Math.min(25, workMs / 2));
+  });
+
+  it('a loop receiving on a closed channel forever still lets timers run', async () => {
+    const ch = new Channel<number>();
+    ch.close();
+    let fired = false;
+    setTimeout(() => (fired = true), 5);
+    const start = performance.now();
+    while (!fired) {
+      await ch.recv();
+      if (performance.now() - start > 5_000) break;
+    }
+    expect(fired).toBe(true);
+  });
+});
