@@ -1,2 +1,60 @@
-// Filled in by the examples issue.
-export {};
+// The second article's program: an HTTP server on :8081 that queues
+// `GET /task/{id}` on a pool of 4 workers, each task taking 10 s, and shuts
+// down gracefully on SIGINT or SIGTERM, printing `Shutdown complete`.
+//
+// Environment: PORT (8081; 0 picks a free port), WORKERS (4), TASK_MS
+// (10000), QUEUE_SIZE (1000), SHUTDOWN_TIMEOUT_MS (30000: past it the tasks
+// left are cancelled and named, and the exit status is 1).
+import { createApp } from './app.js';
+import { integerFromEnv } from './env.js';
+
+function readSettings() {
+  try {
+    return {
+      port: integerFromEnv('PORT', 8081),
+      workers: integerFromEnv('WORKERS', 4, 1),
+      taskMs: integerFromEnv('TASK_MS', 10_000),
+      queueSize: integerFromEnv('QUEUE_SIZE', 1000),
+      shutdownTimeoutMs: integerFromEnv('SHUTDOWN_TIMEOUT_MS', 30_000),
+    };
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+}
+
+const settings = readSettings();
+
+const app = createApp(settings);
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals): void => {
+  // A second signal is expected, not a plea to hurry: Ctrl-C under a package
+  // manager reaches us twice, from the terminal and forwarded by the wrapper.
+  // The shutdown is bounded by SHUTDOWN_TIMEOUT_MS anyway.
+  if (stopping) {
+    console.error(`${signal}: already shutting down`);
+    return;
+  }
+  stopping = true;
+  void app.shutdown(settings.shutdownTimeoutMs).then(({ timedOut, cancelled }) => {
+    if (timedOut) {
+      console.error(
+        `Shutdown timed out after ${settings.shutdownTimeoutMs} ms; cancelled ${cancelled.length} task(s): ${cancelled.join(', ')}`,
+      );
+      process.exitCode = 1;
+      return;
+    }
+    console.log('Shutdown complete');
+  });
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+try {
+  const port = await app.listen(settings.port);
+  console.log(`Server running on :${port}`);
+} catch (error) {
+  console.error(`server error: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,4 @@
+import { createApp } from './app.js';
+import { describeApp } from './test-app-suite.js';
+
+describeApp('http-server app', createApp);

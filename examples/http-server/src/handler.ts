@@ -1,0 +1,141 @@
+import type { RequestListener, ServerResponse } from 'node:http';
+import { ClosedChannelError } from '@gochan/channel';
+import type { WorkerPool } from './worker-pool.js';
+
+/** MAX_ID_LENGTH is the longest task id accepted, in characters. */
+export const MAX_ID_LENGTH = 256;
+
+/** Admission is what the handler shares with the server around it. */
+export interface Admission {
+  /** Set once shutdown has begun: from then on every request is refused. */
+  shuttingDown: boolean;
+  /** Requests waiting for room in the full task channel. */
+  waiting: number;
+}
+
+/**
+ * createHandler makes the server's request listener:
+ *
+ * - `GET /task/{id}` queues a task and answers 200 `Task ID {id} added`;
+ *   while the task channel is full the request waits (backpressure), and a
+ *   client that goes away meanwhile takes its task back: it is never queued.
+ * - `GET /stats` answers the pool's state as JSON.
+ * - Anything else: 404 for an unknown path, 405 (`Allow: GET`) for another
+ *   method, 400 for a bad id, 503 once shutdown has begun.
+ */
+export function createHandler(pool: WorkerPool, admission: Admission): RequestListener {
+  return (request, response) => {
+    if (admission.shuttingDown) {
+      reply(response, 503, 'Shutting down\n', { Connection: 'close' });
+      return;
+    }
+    const route = routeOf(request.url);
+    if (route === undefined) {
+      reply(response, 404, 'Not found\n');
+      return;
+    }
+    if (request.method !== 'GET') {
+      reply(response, 405, 'Method not allowed\n', { Allow: 'GET' });
+      return;
+    }
+    if (route.kind === 'stats') {
+      reply(response, 200, `${JSON.stringify({ ...pool.stats(), waiting: admission.waiting, shuttingDown: false })}\n`, {
+        'Content-Type': 'application/json',
+      });
+      return;
+    }
+    const problem = route.problem ?? checkId(route.id);
+    if (problem !== undefined) {
+      reply(response, 400, `${problem}\n`);
+      return;
+    }
+    addTask(pool, admission, response, route.id).catch((error: unknown) => {
+      // Not expected; but one request's trouble must not take the server down.
+      console.error(`GET /task/${route.id}: ${String(error)}`);
+      reply(response, 500, 'Internal server error\n');
+    });
+  };
+}
+
+/** addTask queues the task, waiting while the channel is full, and answers. */
+async function addTask(
+  pool: WorkerPool,
+  admission: Admission,
+  response: ServerResponse,
+  id: string,
+): Promise<void> {
+  // The response closes before it is sent only when the client went away:
+  // then the waiting send is withdrawn and the task is never queued.
+  const clientGone = new AbortController();
+  const onClose = (): void => {
+    if (!response.writableEnded) {
+      clientGone.abort(new Error('the client went away'));
+    }
+  };
+  response.on('close', onClose);
+  admission.waiting++;
+  try {
+    await pool.taskQueue.send(pool.newTask(id), clientGone.signal);
+  } catch (error) {
+    if (error instanceof ClosedChannelError) {
+      // Shutdown closed the channel while this request waited for room.
+      reply(response, 503, 'Shutting down\n', { Connection: 'close' });
+    } else if (!clientGone.signal.aborted) {
+      throw error;
+    }
+    // Withdrawn: there is nobody left to answer.
+    return;
+  } finally {
+    admission.waiting--;
+    response.off('close', onClose);
+  }
+  reply(response, 200, `Task ID ${id} added\n`);
+}
+
+type Route = { kind: 'stats' } | { kind: 'task'; id: string; problem?: string };
+
+/**
+ * routeOf maps a request target to a route, or undefined (404). Like Go's
+ * `{id}` wildcard, the id is one path segment, percent-decoded.
+ */
+function routeOf(url: string | undefined): Route | undefined {
+  const path = (url ?? '').split('?', 1)[0]!;
+  if (path === '/stats') {
+    return { kind: 'stats' };
+  }
+  if (!path.startsWith('/task/')) {
+    return undefined;
+  }
+  const segment = path.slice('/task/'.length);
+  if (segment.includes('/')) {
+    return undefined;
+  }
+  try {
+    return { kind: 'task', id: decodeURIComponent(segment) };
+  } catch {
+    return { kind: 'task', id: segment, problem: 'Expected a task ID in valid percent-encoding' };
+  }
+}
+
+/** checkId says what is wrong with a task id, or undefined if nothing is. */
+function checkId(id: string): string | undefined {
+  if (id === '') {
+    return 'Expected a task ID in /task/{id}, got an empty one';
+  }
+  if (id.length > MAX_ID_LENGTH) {
+    return `Expected a task ID of at most ${MAX_ID_LENGTH} characters, got ${id.length}`;
+  }
+  // An id is printed in the workers' lines: no line breaks, no escapes.
+  if (/\p{Cc}/u.test(id)) {
+    return 'Expected a task ID without control characters';
+  }
+  return undefined;
+}
+
+function reply(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  if (response.headersSent || response.destroyed) {
+    return;
+  }
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+  response.end(body);
+}

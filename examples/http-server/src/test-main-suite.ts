@@ -1,0 +1,64 @@
+// Test helper (not built): the built program end to end, as `pnpm start`
+// runs it, with short tasks. Both server examples run this same suite.
+import { describe, expect, test } from 'vitest';
+import { linesByTask, Program } from './test-program.js';
+
+export function describeMain(name: string, main: string): void {
+  describe(name, () => {
+    const run = (env: Record<string, string>): Program => new Program(main, { PORT: '0', ...env });
+
+    test.each(['SIGINT', 'SIGTERM'] as const)('on %s it finishes the queued tasks, prints Shutdown complete last and exits 0', async (signal) => {
+      const program = run({ WORKERS: '2', TASK_MS: '300' });
+      const base = await program.started();
+      const ids = ['1', '2', '3', '4', '5'];
+      for (const id of ids) {
+        const response = await fetch(`${base}/task/${id}`);
+        expect(await response.text()).toBe(`Task ID ${id} added\n`);
+      }
+      program.kill(signal);
+      expect(await program.exit()).toBe(0);
+      expect(program.stderr).toEqual([]);
+      expect(program.stdout[0]).toMatch(/^Server running on :\d+$/);
+      expect(program.stdout.at(-1)).toBe('Shutdown complete');
+      const byTask = linesByTask(program.stdout);
+      expect([...byTask.keys()].sort()).toEqual(ids);
+      for (const [id, lines] of byTask) {
+        const worker = /^processing by ([12])$/.exec(lines[0]!)?.[1];
+        expect(lines, `task ${id}`).toEqual([`processing by ${worker}`, `finished by ${worker}`]);
+      }
+    });
+
+    test('a second signal during the shutdown does not cut it short', async () => {
+      const program = run({ WORKERS: '1', TASK_MS: '500' });
+      const base = await program.started();
+      expect((await fetch(`${base}/task/a`)).status).toBe(200);
+      expect((await fetch(`${base}/task/b`)).status).toBe(200);
+      program.kill('SIGINT');
+      await program.waitFor(/^Worker 1 processing task ID a$/);
+      program.kill('SIGINT');
+      program.kill('SIGTERM');
+      expect(await program.exit()).toBe(0);
+      expect(program.stdout.slice(-3)).toEqual(['Worker 1 processing task ID b', 'Worker 1 finished task ID b', 'Shutdown complete']);
+    });
+
+    test('past SHUTDOWN_TIMEOUT_MS it cancels the tasks left, names them, and exits 1', async () => {
+      const program = run({ WORKERS: '1', TASK_MS: '600000', SHUTDOWN_TIMEOUT_MS: '200' });
+      const base = await program.started();
+      for (const id of ['slow', 'queued']) {
+        expect((await fetch(`${base}/task/${id}`)).status).toBe(200);
+      }
+      await program.waitFor(/^Worker 1 processing task ID slow$/);
+      program.kill('SIGTERM');
+      expect(await program.exit()).toBe(1);
+      expect(program.stdout).not.toContain('Shutdown complete');
+      expect(program.stdout).toContain('Worker 1 cancelled task ID slow: context canceled');
+      expect(program.stderr).toEqual(['Shutdown timed out after 200 ms; cancelled 2 task(s): slow, queued']);
+    });
+
+    test('an invalid setting is named and the program exits 2 before listening', async () => {
+      const program = run({ WORKERS: '0' });
+      expect(await program.exit()).toBe(2);
+      expect(program.stderr).toEqual(['Expected `WORKERS` to be an integer of at least 1, got "0"']);
+    });
+  });
+}

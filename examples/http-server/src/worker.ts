@@ -1,0 +1,74 @@
+import type { RecvChannel } from '@gochan/channel';
+import type { WaitGroup } from '@gochan/waitgroup';
+import { work, type Task } from './task.js';
+
+/** WorkerState is what a worker is doing: waiting for a task, on one, or gone. */
+export type WorkerState = 'idle' | 'busy' | 'stopped';
+
+/**
+ * Worker is one of the pool's fixed set of workers, the article's `Worker`:
+ * an id and the task channel it takes its tasks from. It also keeps what
+ * `GET /stats` shows: its state, its task, and what it has done.
+ */
+export class Worker {
+  /** Worker.id is the worker's number, from 1. */
+  readonly id: number;
+  /** Worker.taskQueue is the pool's task channel, shared by every worker. */
+  readonly taskQueue: RecvChannel<Task>;
+  /** Worker.taskMs is how long each task's work takes. */
+  readonly taskMs: number;
+  /** Worker.state: 'busy' exactly while `task` is set; 'stopped' once start() returned. */
+  state: WorkerState = 'idle';
+  /** Worker.task is the task in hand while busy, else undefined. */
+  task: Task | undefined = undefined;
+  /** Worker.completed counts the tasks this worker finished. */
+  completed = 0;
+  /** Worker.cancelled lists the ids of the tasks cancelled in this worker's hands. */
+  readonly cancelled: string[] = [];
+
+  constructor(id: number, taskQueue: RecvChannel<Task>, taskMs: number) {
+    this.id = id;
+    this.taskQueue = taskQueue;
+    this.taskMs = taskMs;
+  }
+
+  /**
+   * start is the worker's loop: it takes tasks from the channel until the
+   * channel is closed and drained, then calls `wg.done()` (Go's
+   * `defer wg.Done()`), whatever happened.
+   */
+  async start(wg: WaitGroup): Promise<void> {
+    try {
+      for await (const task of this.taskQueue) {
+        this.state = 'busy';
+        this.task = task;
+        console.log(`Worker ${this.id} processing task ID ${task.id}`);
+        const err = await work(task, this.taskMs);
+        if (err === undefined) {
+          this.completed++;
+          console.log(`Worker ${this.id} finished task ID ${task.id}`);
+        } else {
+          this.cancelled.push(task.id);
+          console.log(`Worker ${this.id} cancelled task ID ${task.id}: ${err.message}`);
+        }
+        this.task = undefined;
+        this.state = 'idle';
+      }
+    } finally {
+      this.task = undefined;
+      this.state = 'stopped';
+      wg.done();
+    }
+  }
+}
+
+/**
+ * newWorker makes a worker on `taskQueue` and puts it to work at once, like
+ * the article's `NewWorker`: the caller has already counted it with
+ * `wg.add(1)`.
+ */
+export function newWorker(id: number, wg: WaitGroup, taskQueue: RecvChannel<Task>, taskMs: number): Worker {
+  const worker = new Worker(id, taskQueue, taskMs);
+  void worker.start(wg);
+  return worker;
+}
