@@ -1,10 +1,20 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
-// The browser smoke suite: `pnpm test:browser` (scripts/test-browser.mjs finds
-// Chromium and runs this). The tests import `@gochan/*` as a user would, so
-// they run the built packages (each package's `exports` → dist/index.js),
-// served by vite as plain ESM.
+// The browser suites, run by `pnpm test:browser` (scripts/test-browser.mjs
+// finds Chromium first):
+// - smoke: tests/browser, which import `@gochan/*` as a user would, so they
+//   run the built packages (each package's `exports` → dist/index.js), served
+//   by vite as plain ESM;
+// - unit: the unit tests of the three packages that promise to run in
+//   browsers, against their sources, as `pnpm test` runs them in Node. A test
+//   file that imports a `node:` module tests Node-specific behaviour and
+//   stays in Node.
+const repo = fileURLToPath(new URL('../', import.meta.url));
+const browserPackages = ['channel', 'waitgroup', 'context'];
+
 const chromiumFlags = [
   // As root in a container: no sandbox, no GPU, and nothing that phones home.
   '--no-sandbox',
@@ -16,24 +26,45 @@ const chromiumFlags = [
   '--disable-sync',
 ];
 
+/** Each project gets its own copy: vitest names the instances in place. */
+const browser = () => ({
+  enabled: true,
+  // playwright passes --headless itself and starts each run with a fresh,
+  // temporary --user-data-dir.
+  headless: true,
+  provider: playwright({
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: chromiumFlags,
+    },
+  }),
+  instances: [{ browser: 'chromium' as const }],
+});
+
+const unitTests = browserPackages
+  .flatMap((name) =>
+    readdirSync(`${repo}packages/${name}/src`, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.test.ts'))
+      .map((file) => `packages/${name}/src/${file}`),
+  )
+  .filter((file) => !/from ['"]node:/.test(readFileSync(`${repo}${file}`, 'utf8')));
+
+const smoke: TestProjectInlineConfiguration = {
+  test: { name: 'smoke', root: import.meta.dirname, include: ['browser/**/*.test.ts'], browser: browser() },
+};
+
+const unit: TestProjectInlineConfiguration = {
+  resolve: {
+    alias: Object.fromEntries(browserPackages.map((name) => [`@gochan/${name}`, `${repo}packages/${name}/src/index.ts`])),
+  },
+  test: { name: 'unit', root: repo, include: unitTests, browser: browser() },
+};
+
 export default defineConfig({
-  root: import.meta.dirname,
   test: {
-    include: ['browser/**/*.test.ts'],
     // Two cores shared with others: generous, never a speed claim.
     testTimeout: 30_000,
-    browser: {
-      enabled: true,
-      // playwright passes --headless itself and starts each run with a fresh,
-      // temporary --user-data-dir.
-      headless: true,
-      provider: playwright({
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-          args: chromiumFlags,
-        },
-      }),
-      instances: [{ browser: 'chromium' }],
-    },
+    hookTimeout: 30_000,
+    projects: unitTests.length ? [smoke, unit] : [smoke],
   },
 });
