@@ -87,7 +87,8 @@ export function cause(ctx: Context): unknown {
   if (ctx === null || typeof ctx !== 'object') {
     throw new TypeError(`Expected \`ctx\` to be a Context, got ${describe(ctx)}`);
   }
-  return ctx.cause();
+  // A foreign context may predate cause(): Go's Cause falls back to Err().
+  return typeof ctx.cause === 'function' ? ctx.cause() : ctx.err();
 }
 
 /** describe renders a received value for an error message. */
