@@ -1,2 +1,15 @@
-// Filled in by its own issue; nothing is exported yet.
-export {};
+/**
+ * The worker pool of the articles, built in the open from `@gochan/channel`,
+ * `@gochan/waitgroup` and `@gochan/context`: a bounded queue of jobs (a
+ * buffered Channel), a fixed set of workers ranging over it, a WaitGroup
+ * counting them and a Context cancelling them; with backpressure, per-job
+ * deadlines, graceful shutdown with a timeout, error tracking and stats.
+ *
+ * @packageDocumentation
+ */
+export { WorkerPool, CANCEL_GRACE_MS } from './pool.js';
+export { PoolClosedError } from './errors.js';
+export { DEFAULT_QUEUE_SIZE, type PoolOptions } from './options.js';
+export type { ErrorHandler, Handler, Job } from './job.js';
+export type { PoolStats, ShutdownReport, WorkerStats } from './stats.js';
+export type { Worker, WorkerState } from './worker.js';

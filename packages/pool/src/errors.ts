@@ -1,0 +1,26 @@
+/**
+ * PoolClosedError is the error of a job the pool would not take or could not
+ * finish because it is shutting down: `submit` and `run` after `shutdown()`
+ * began or the pool's parent context was cancelled, and `run` for a job the
+ * shutdown left unfinished. Go's pool has no such error: sending on its
+ * closed jobs channel panics.
+ */
+export class PoolClosedError extends Error {
+  /**
+   * @param message - What was refused and why, naming the job.
+   * @param options - `cause`: the context error, when the pool's context was cancelled.
+   */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PoolClosedError';
+  }
+}
+
+/** describe renders a received value for an error message: `got 0`, `got "4"`, `got an object`. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}

@@ -1,0 +1,413 @@
+import { Channel, ClosedChannelError, after, recv, select } from '@gochan/channel';
+import { DeadlineExceeded, afterFunc, background, withCancel, type CancelFunc, type Context } from '@gochan/context';
+import { WaitGroup } from '@gochan/waitgroup';
+import { PoolClosedError, describe } from './errors.js';
+import { JobContext } from './job-context.js';
+import type { ErrorHandler, Handler, Job } from './job.js';
+import { checkTimeout, isContext, resolveOptions, type PoolOptions } from './options.js';
+import type { PoolStats, ShutdownReport, WorkerStats } from './stats.js';
+import { PoolWorker, type Worker } from './worker.js';
+
+/*
+ * The pool is the articles' worker pool, built from the same parts:
+ *
+ *   jobs    a Channel<Job> of capacity queueSize     make(chan Job, 100)
+ *   workers loops ranging over it                    for job := range jobs
+ *   wg      a WaitGroup counting the loops           wg.Add(1) ... defer wg.Done()
+ *   ctx     a Context, child of options.ctx          ctx, cancel := context.WithCancel(parent)
+ *
+ * and shut down the way the first article advises: close(jobs), then
+ * wg.Wait() bounded by a select on a timeout.
+ *
+ * Invariants:
+ *  - At most `workers` handlers run at any time: a worker takes its next job
+ *    only after its handler's promise settles, late deadlines included.
+ *  - Every job the pool accepts (a submit that resolved, a trySubmit that
+ *    returned true) ends exactly once: counted completed, counted failed, or
+ *    listed in the shutdown report's `unfinished`. A handler that settles
+ *    after the report listed its job changes no counter.
+ *  - Once shutdown has begun or the context is cancelled, no job is
+ *    accepted: the channel is closed, and submit checks before sending.
+ *  - Once the context is cancelled, no job is started: a worker that
+ *    receives one sets it aside for the report and stops.
+ */
+
+/**
+ * How long shutdown waits, after its timeout, for handlers to return once
+ * their context is cancelled, before it reports them unfinished. Long
+ * enough for a handler that honours its context to unwind (an aborted fetch,
+ * a cleared timer); short enough not to hold a shutdown hostage.
+ */
+export const CANCEL_GRACE_MS = 100;
+
+/** A promise resolved at once, shared: a submit that finds room allocates nothing. */
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** Where run() waits for its job's outcome. */
+interface Outcome<R> {
+  resolve(value: R): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * WorkerPool runs jobs on a fixed number of workers that take them from a
+ * bounded queue, as the articles' worker pool: a spike in submissions makes
+ * `submit` wait (backpressure) instead of growing memory; `shutdown` stops
+ * taking jobs, lets the workers drain the queue, and bounds that wait with a
+ * timeout after which it cancels the jobs still running and reports what did
+ * not finish.
+ *
+ * @typeParam P - The jobs' payload.
+ * @typeParam R - What the handler returns, and `run` resolves with.
+ *
+ * @example
+ * ```ts
+ * import { WorkerPool } from '@gochan/pool';
+ *
+ * const pool = new WorkerPool<number, number>({
+ *   workers: 3,
+ *   handler: async (job, ctx, worker) => {
+ *     console.log(`Worker ${worker.id} started job ${job.id}`);
+ *     await new Promise((resolve) => setTimeout(resolve, 50));
+ *     return job.payload * 2;
+ *   },
+ * });
+ * for (let j = 1; j <= 5; j++) await pool.submit({ id: String(j), payload: j });
+ * console.log(await pool.run({ id: '6', payload: 21 })); // 42
+ * const report = await pool.shutdown({ timeout: 1_000 });
+ * console.log(report.stats.completed); // 6
+ * ```
+ */
+export class WorkerPool<P, R = void> implements AsyncDisposable {
+  /** The workers, id 1 to `workers`; their state changes as they work. */
+  readonly workers: readonly Worker<P>[];
+
+  /** The queue: jobs submitted and not yet taken by a worker. Closed once, by #stop(). */
+  readonly #jobs: Channel<Job<P>>;
+  /** Counts the worker loops still running; zero once they have all returned. */
+  readonly #wg: WaitGroup = new WaitGroup();
+  /** The pool's context, child of options.ctx: cancelled past the shutdown timeout, or with its parent. */
+  readonly #ctx: Context;
+  readonly #cancel: CancelFunc;
+  readonly #handler: Handler<P, R>;
+  readonly #onError: ErrorHandler<P>;
+  /** The same objects as `workers`, writable. */
+  readonly #workers: PoolWorker<P>[];
+
+  /** Handlers running now. */
+  #active = 0;
+  /** Jobs whose handler returned in time. */
+  #completed = 0;
+  /** Jobs that threw, rejected, or were cancelled or past their deadline. */
+  #failed = 0;
+  /** The outcome waiting for each job submitted with run(), until it is settled. */
+  readonly #runs: Map<Job<P>, Outcome<R>> = new Map();
+  /** Jobs a worker received after the context was cancelled: never started, reported. */
+  readonly #notStarted: Job<P>[] = [];
+  /** The shutdown, from its first call (or the context's cancellation) on. */
+  #shutdown: Promise<ShutdownReport<P>> | undefined = undefined;
+  /** Set when the report is made: outcomes arriving later are ignored (the report lists those jobs). */
+  #reported = false;
+
+  /**
+   * Starts `workers` workers on a queue of `queueSize` jobs: Go's
+   * `startWorkers(n)`. They wait for jobs at once.
+   *
+   * @throws TypeError or RangeError, naming the option and the value
+   *   received, for a `workers` that is not a positive integer, a negative or
+   *   fractional `queueSize`, a `handler` or `onError` that is not a
+   *   function, or a `ctx` that is not a Context.
+   */
+  constructor(options: PoolOptions<P, R>) {
+    const { workers, queueSize, handler, ctx, onError } = resolveOptions(options);
+    this.#handler = handler;
+    this.#onError = onError;
+    this.#jobs = new Channel<Job<P>>(queueSize);
+    [this.#ctx, this.#cancel] = withCancel(ctx ?? background());
+    this.#workers = [];
+    for (let id = 1; id <= workers; id++) {
+      const worker = new PoolWorker<P>(id);
+      this.#workers.push(worker);
+      this.#wg.add(1);
+      void this.#work(worker);
+    }
+    this.workers = this.#workers;
+    // A cancelled parent stops the pool as a shutdown with no time left does.
+    afterFunc(this.#ctx, () => void this.shutdown({ timeout: 0 }));
+  }
+
+  /**
+   * submit queues a job, Go's `jobs <- job`. It resolves once the job is in
+   * the queue, at once while the queue has room; when it is full it waits
+   * for a worker to take a job (backpressure).
+   *
+   * @param signal - Aborting it while the submit waits withdraws the job: the
+   *   promise rejects with `signal.reason` and the job will not run.
+   * @throws PoolClosedError (as a rejection) once shutdown has begun or the
+   *   pool's context is cancelled, including for a submit that was waiting.
+   * @throws TypeError (as a rejection) for a job that is not an object with a
+   *   string `id`, or whose `ctx` is not a Context.
+   */
+  submit(job: Job<P>, signal?: AbortSignal): Promise<void> {
+    const refused = this.#refuse(job);
+    if (refused !== undefined) return Promise.reject(refused);
+    if (signal === undefined || !signal.aborted) {
+      if (this.#jobs.trySend(job)) return RESOLVED;
+    }
+    return this.#jobs.send(job, signal).catch(closedToPoolError);
+  }
+
+  /**
+   * trySubmit queues a job only if that can happen now, Go's
+   * `select { case jobs <- job: default: }`.
+   *
+   * @returns true if the job was queued; false if the queue is full, or
+   *   shutdown has begun, or the pool's context is cancelled.
+   * @throws TypeError for a job that is not an object with a string `id`.
+   */
+  trySubmit(job: Job<P>): boolean {
+    const refused = this.#refuse(job);
+    if (refused instanceof TypeError) throw refused;
+    return refused === undefined && this.#jobs.trySend(job);
+  }
+
+  /**
+   * run submits a job (waiting while the queue is full, as submit does) and
+   * resolves with its handler's result, or rejects with its error. Its
+   * failures go to the caller, not to `onError`.
+   *
+   * @throws PoolClosedError (as a rejection) if the job was not accepted, or
+   *   the shutdown left it unfinished (never started, or still running when
+   *   the grace period ended).
+   * @throws DeadlineExceeded (as a rejection) if the job's deadline passed
+   *   before its handler returned, whatever the handler returned.
+   */
+  run(job: Job<P>, signal?: AbortSignal): Promise<R> {
+    if (this.#runs.has(job)) {
+      return Promise.reject(new TypeError(`Job ${describe(job.id)} is already waiting for its result: submit a new job object`));
+    }
+    let outcome: Outcome<R> | undefined;
+    const result = new Promise<R>((resolve, reject) => (outcome = { resolve, reject }));
+    this.#runs.set(job, outcome as Outcome<R>);
+    return this.submit(job, signal).then(
+      () => result,
+      (error: unknown) => {
+        this.#runs.delete(job);
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * shutdown stops the pool gracefully, as the first article's shutdown:
+   * close the jobs channel so no job is accepted, let the workers drain the
+   * queue, and wait for them, with the wait bounded by `timeout`. Past the
+   * timeout it cancels the pool's context (the running handlers see it),
+   * waits up to {@link CANCEL_GRACE_MS} more for them to return, and reports
+   * the jobs that did not finish. A cancelled parent context ends the wait
+   * the same way.
+   *
+   * It can be called any number of times: every call resolves with the same
+   * report (the first call's timeout applies). It never rejects.
+   *
+   * @param options.timeout - How long to wait for the queue to drain, in
+   *   milliseconds; omitted or Infinity: as long as it takes.
+   * @throws TypeError or RangeError (synchronously) for a `timeout` that is
+   *   not a non-negative number.
+   */
+  shutdown(options: { timeout?: number | undefined } = {}): Promise<ShutdownReport<P>> {
+    const timeout = checkTimeout(options?.timeout);
+    if (this.#shutdown === undefined) {
+      this.#stop();
+      this.#shutdown = this.#shutDown(timeout);
+    }
+    return this.#shutdown;
+  }
+
+  /**
+   * stats returns a snapshot of the counters and of each worker's state.
+   * The counters are kept as jobs move; the snapshot costs one line per worker.
+   */
+  stats(): PoolStats {
+    const workers: WorkerStats[] = [];
+    for (const { id, state, job } of this.#workers) {
+      workers.push(job === undefined ? { id, state } : { id, state, jobId: job.id });
+    }
+    return {
+      queued: this.#jobs.length,
+      active: this.#active,
+      completed: this.#completed,
+      failed: this.#failed,
+      workers,
+    };
+  }
+
+  /** Shuts the pool down with no timeout, for `await using pool = new WorkerPool(...)`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown();
+  }
+
+  /**
+   * One worker: the articles' `for job := range jobs`, with `defer wg.Done()`.
+   * The loop ends when the channel is closed and drained, or, once the
+   * context is cancelled, at the next job it receives (set aside, unstarted).
+   * It never throws: every handler's failure is caught and counted.
+   */
+  async #work(worker: PoolWorker<P>): Promise<void> {
+    try {
+      for await (const job of this.#jobs) {
+        if (this.#ctx.err() !== undefined) {
+          this.#notStarted.push(job);
+          break;
+        }
+        worker.state = 'busy';
+        worker.job = job;
+        this.#active++;
+        // The handler's context: the pool's, or merged with the job's own (allocated only then).
+        const ctx = job.ctx === undefined ? this.#ctx : new JobContext(this.#ctx, job.ctx);
+        try {
+          // A job whose own context ended while it waited in the queue is not started.
+          const early = ctx === this.#ctx ? undefined : ctx.err();
+          if (early !== undefined) throw early;
+          const result = await this.#handler(job, ctx, worker);
+          // Past its deadline, a result is too late: the job failed.
+          if (ctx.err() === DeadlineExceeded) throw DeadlineExceeded;
+          this.#finish(worker, ctx);
+          this.#succeed(job, result);
+        } catch (error) {
+          this.#finish(worker, ctx);
+          this.#fail(job, worker, error);
+        }
+      }
+    } finally {
+      worker.state = 'stopped';
+      this.#wg.done();
+    }
+  }
+
+  /** The handler has returned: release the job's context and the worker. */
+  #finish(worker: PoolWorker<P>, ctx: Context): void {
+    if (ctx !== this.#ctx) (ctx as JobContext).end();
+    this.#active--;
+    worker.state = 'idle';
+    worker.job = undefined;
+  }
+
+  /** Counts a completed job and tells run()'s caller. */
+  #succeed(job: Job<P>, result: R): void {
+    // Reported unfinished by a shutdown that did not wait for it: its outcome no longer counts.
+    if (this.#reported) return;
+    this.#completed++;
+    if (this.#runs.size !== 0) this.#takeRun(job)?.resolve(result);
+  }
+
+  /** Counts a failed job and tells run()'s caller, or else onError. */
+  #fail(job: Job<P>, worker: PoolWorker<P>, error: unknown): void {
+    if (this.#reported) return;
+    this.#failed++;
+    const outcome = this.#runs.size === 0 ? undefined : this.#takeRun(job);
+    if (outcome !== undefined) {
+      outcome.reject(error);
+      return;
+    }
+    try {
+      this.#onError(error, job, worker);
+    } catch (thrown) {
+      console.error(`pool: onError threw for job ${job.id}:`, thrown);
+    }
+  }
+
+  #takeRun(job: Job<P>): Outcome<R> | undefined {
+    const outcome = this.#runs.get(job);
+    if (outcome !== undefined) this.#runs.delete(job);
+    return outcome;
+  }
+
+  /** Why submit must refuse this job, if it must. */
+  #refuse(job: Job<P>): Error | undefined {
+    if (typeof job !== 'object' || job === null || typeof job.id !== 'string') {
+      return new TypeError(`Expected \`job\` to be an object with a string \`id\`, got ${describeJob(job)}`);
+    }
+    if (job.ctx !== undefined && !isContext(job.ctx)) {
+      return new TypeError(`Expected \`job.ctx\` to be a Context, got ${describe(job.ctx)}`);
+    }
+    if (this.#shutdown !== undefined) {
+      return new PoolClosedError(`Cannot submit job ${describe(job.id)}: the pool is shutting down`);
+    }
+    const err = this.#ctx.err();
+    if (err !== undefined) {
+      return new PoolClosedError(`Cannot submit job ${describe(job.id)}: the pool's context is done (${err.message})`, {
+        cause: this.#ctx.cause(),
+      });
+    }
+    return undefined;
+  }
+
+  /** Stops taking jobs: close(jobs). Waiting submits reject; the workers drain what is queued. */
+  #stop(): void {
+    if (!this.#jobs.closed) this.#jobs.close();
+  }
+
+  /** The shutdown proper, after #stop(): wait, cancel past the timeout, report. Never rejects. */
+  async #shutDown(timeout: number | undefined): Promise<ShutdownReport<P>> {
+    // The first article's tip: wg.Wait() in a select with a timeout. Go:
+    //   stopped := make(chan struct{}); go func() { wg.Wait(); close(stopped) }()
+    //   select { case <-stopped: case <-ctx.Done(): case <-time.After(timeout): }
+    const stopped = new Channel<void>();
+    void this.#wg.wait().then(() => stopped.close());
+    const timer = new AbortController(); // stops the timer that lost the select
+    const [index] = await select([
+      recv(stopped),
+      recv(this.#ctx.done()),
+      timeout === undefined ? null : recv(after(timeout, timer.signal)),
+    ]);
+    timer.abort();
+    const timedOut = index === 2 && this.#wg.count > 0;
+    if (index !== 0) {
+      // Out of time (or cancelled from above): cancel the handlers still
+      // running, and give them a bounded moment to return.
+      this.#cancel();
+      const grace = new AbortController();
+      await select([recv(stopped), recv(after(CANCEL_GRACE_MS, grace.signal))]);
+      grace.abort();
+    }
+    return this.#report(timedOut);
+  }
+
+  /**
+   * Lists the jobs that did not finish (those still running, those set
+   * aside unstarted, those left in the queue), settles their run() callers,
+   * and freezes the counters into the report.
+   */
+  #report(timedOut: boolean): ShutdownReport<P> {
+    const unfinished: Job<P>[] = [];
+    for (const worker of this.#workers) if (worker.job !== undefined) unfinished.push(worker.job);
+    unfinished.push(...this.#notStarted);
+    for (let next = this.#jobs.tryRecv(); next !== undefined && next[1]; next = this.#jobs.tryRecv()) {
+      unfinished.push(next[0]);
+    }
+    this.#reported = true;
+    const stats = this.stats();
+    // Go's `defer cancel()`: release the context, and with it its link to the parent.
+    this.#cancel();
+    for (const job of unfinished) {
+      this.#takeRun(job)?.reject(new PoolClosedError(`Job ${describe(job.id)} did not finish: the pool shut down`));
+    }
+    return { timedOut, unfinished, stats };
+  }
+}
+
+/** A send rejected because the channel closed under it: the pool began shutting down while the submit waited. */
+function closedToPoolError(error: unknown): never {
+  if (error instanceof ClosedChannelError) {
+    throw new PoolClosedError('Cannot submit the job: the pool began shutting down while the submit waited');
+  }
+  throw error;
+}
+
+function describeJob(job: unknown): string {
+  if (typeof job === 'object' && job !== null && !Array.isArray(job)) {
+    return `an object with \`id\` ${describe((job as { id?: unknown }).id)}`;
+  }
+  return describe(job);
+}

@@ -1,0 +1,49 @@
+import type { Job } from './job.js';
+import type { WorkerState } from './worker.js';
+
+/** WorkerStats is one worker's line in {@link PoolStats}. */
+export interface WorkerStats {
+  /** The worker's id, from 1. */
+  id: number;
+  /** What it is doing. */
+  state: WorkerState;
+  /** The id of the job it runs, while busy. */
+  jobId?: string;
+}
+
+/**
+ * PoolStats is a snapshot of the pool's counters: what the second article
+ * calls watching the execution state of the tasks. Every counter is kept as
+ * the jobs move, so a snapshot costs one line per worker and nothing per job.
+ */
+export interface PoolStats {
+  /** Jobs in the queue (the channel's buffer), waiting for a worker. */
+  queued: number;
+  /** Jobs whose handler is running. Never more than `workers`. */
+  active: number;
+  /** Jobs whose handler returned, in time. */
+  completed: number;
+  /** Jobs whose handler threw or rejected, or whose context was cancelled or past its deadline. */
+  failed: number;
+  /** Each worker's state, in id order. */
+  workers: WorkerStats[];
+}
+
+/**
+ * ShutdownReport is what {@link WorkerPool.shutdown} resolves with: whether
+ * the timeout cut the wait short, the jobs that did not finish, and the
+ * final counters. Every job the pool took is counted once: in `completed`,
+ * in `failed`, or listed in `unfinished`.
+ */
+export interface ShutdownReport<P> {
+  /** True if the timeout passed while workers were still running jobs or the queue still held some. */
+  timedOut: boolean;
+  /**
+   * The jobs that did not finish: first those still running when the grace
+   * period after cancelling ended (their handlers ignored the cancellation),
+   * then those never started, in queue order.
+   */
+  unfinished: Job<P>[];
+  /** The counters when the report was made. */
+  stats: PoolStats;
+}
