@@ -1,6 +1,7 @@
 // Every README's first ```ts block is its "short example that runs": this
 // check type-checks it against the built packages' declarations and runs it
-// under Node, as a user who pasted it into a file of their own would.
+// under Node, as a user who pasted it into a file of their own would. Each
+// package README must also have the sections issue 6 asks for.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -23,6 +24,20 @@ const readmes = [
 export function firstTypeScriptBlock(markdown: string): string | undefined {
   return /^```(?:ts|typescript)[^\S\n]*\n([\s\S]*?)^```/m.exec(markdown)?.[1];
 }
+
+describe.each(packages)('packages/%s/README.md', (name) => {
+  // What issue 6 asks of every package README, beside the example that runs.
+  test.each([
+    // A heading, then a markdown table before the next heading.
+    ['a Go → TypeScript table', /^#+ .*\bGo\b.*TypeScript.*\n(?:(?!#).*\n)*?\|.*\|[^\S\n]*\n\|[\s:|-]+\|/im],
+    ['"Differences from Go"', /^#+ .*Differences from Go/im],
+    ['the API in brief', /^#+ .*\bAPI\b/m],
+  ])('has %s', (_, section) => {
+    const path = join(root, 'packages', name, 'README.md');
+    expect(existsSync(path), `packages/${name}/README.md is missing`).toBe(true);
+    expect(readFileSync(path, 'utf8')).toMatch(section);
+  });
+});
 
 describe.each(readmes)('$title', ({ path }) => {
   const slug = path.replace(/\W+/g, '-');
