@@ -57,6 +57,8 @@ const line = {
   rate: workload.messages / (ms / 1000),
   maxRSSKB: process.resourceUsage().maxRSS,
 };
+// The floor's receivers report how often they found the queue empty.
+if (got.spins !== undefined) line.spins = got.spins;
 if (workload.timer) {
   const due = start + TIMER_MS;
   // A timer that had not fired by the end was late by at least end − due.
