@@ -1,5 +1,5 @@
 import { CLOSE_OF_CLOSED, ClosedChannelError, SEND_ON_CLOSED } from './errors.js';
-import { paced, pacedWith } from './pace.js';
+import { RESOLVED, paced, pacedWith } from './pace.js';
 import { Ring } from './ring.js';
 import { CASE, NEXT, RECV, SEND, WaitQueue, Waiter, promiseFor } from './waiter.js';
 
@@ -218,7 +218,7 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
     // Waking a select case unlinks its sibling cases, possibly from these very
     // queues, so take one waiter at a time from the live queue.
     let waiter: Waiter<T> | null;
-    while ((waiter = this.recvq.dequeue()) !== null) wakeReceiver(waiter, undefined, false);
+    while ((waiter = this.recvq.dequeue()) !== null) wakeReceiver(waiter, undefined, false, false);
     while ((waiter = this.sendq.dequeue()) !== null) failSender(waiter, new ClosedChannelError(SEND_ON_CLOSED));
   }
 
@@ -239,7 +239,7 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
     if (this.isClosed) return IS_CLOSED;
     const receiver = this.recvq.dequeue();
     if (receiver !== null) {
-      wakeReceiver(receiver, value, true);
+      wakeReceiver(receiver, value, true, this.capacity > 0);
       return DONE_NOW;
     }
     const buffer = this.buffer;
@@ -262,14 +262,14 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
       const sender = this.sendq.dequeue();
       if (sender !== null) {
         buffer.put(sender.value as T);
-        wakeSender(sender);
+        wakeSender(sender, true);
       }
       return DONE_NOW;
     }
     const sender = this.sendq.dequeue();
     if (sender !== null) {
       this.received = sender.value;
-      wakeSender(sender);
+      wakeSender(sender, false);
       return DONE_NOW;
     }
     return this.isClosed ? IS_CLOSED : WOULD_BLOCK;
@@ -293,28 +293,45 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
   }
 }
 
+/*
+ * Waking late, on buffered channels. A producer and a consumer that each
+ * await every operation advance in lockstep, one microtask each: the
+ * consumer finds the buffer empty every time and parks (a waiter and a
+ * promise per message), or the producer finds it full every time. So a
+ * parked receiver served by a send, or a parked sender whose value a receive
+ * moved into the buffer, resumes two microtasks later than it could
+ * (its promise is resolved with an already resolved promise). The hand-over
+ * itself has happened, synchronously, as in Go; only the resumption is
+ * later, and meanwhile the other side fills or drains the buffer without
+ * parking. Unbuffered channels wake at once: there is no buffer to use.
+ */
+
 /** Settles a receiver that a sender (value, true) or close (undefined, false) has served. */
-export function wakeReceiver<T>(waiter: Waiter<T>, value: T | undefined, ok: boolean): void {
+export function wakeReceiver<T>(waiter: Waiter<T>, value: T | undefined, ok: boolean, late: boolean): void {
   switch (waiter.kind) {
-    case RECV:
+    case RECV: {
       waiter.unlisten();
-      waiter.resolve(ok ? [value, true] : CLOSED_RESULT);
+      const result = ok ? [value, true] : CLOSED_RESULT;
+      waiter.resolve(late ? Promise.resolve(result) : result);
       return;
-    case NEXT:
-      waiter.resolve(ok ? { value, done: false } : DONE);
+    }
+    case NEXT: {
+      const result = ok ? { value, done: false } : DONE;
+      waiter.resolve(late ? Promise.resolve(result) : result);
       return;
+    }
     default:
       (waiter.select as NonNullable<Waiter['select']>).fire(waiter, value, ok);
   }
 }
 
-/** Settles a sender whose value a receiver has taken. */
-function wakeSender<T>(waiter: Waiter<T>): void {
+/** Settles a sender whose value a receiver has taken (or, `late`, moved into the buffer). */
+function wakeSender<T>(waiter: Waiter<T>, late: boolean): void {
   if (waiter.kind === CASE) {
     (waiter.select as NonNullable<Waiter['select']>).fire(waiter, undefined, true);
   } else {
     waiter.unlisten();
-    waiter.resolve(undefined);
+    waiter.resolve(late ? RESOLVED : undefined);
   }
 }
 
