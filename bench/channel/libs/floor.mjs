@@ -1,32 +1,37 @@
-// Not a library: the floor. The same loops with the channel taken out, so
-// that what is left is the cost of their `await`s: each send is
-// `queue.push(v); await RESOLVED` and each receive is `await RESOLVED` then
-// take the oldest value, where `queue` is a plain growable ring. A receiver
-// that finds nothing, or a sender that finds the queue at the channel's
-// capacity (1 for unbuffered), awaits again (a spin, counted and reported),
-// as nothing can park here.
+// Not a library: the floor. The same loops over the least a channel must be:
+// each send that finds room is `queue.push(v); await RESOLVED`, one that finds
+// the queue at capacity (1 when unbuffered) parks on a new promise until a
+// receiver moves its value in; each receive is `await RESOLVED`, then takes
+// the oldest value. A receiver that finds nothing awaits again (a spin,
+// counted and reported) instead of parking.
 // A channel whose every operation returns a promise that the caller awaits
 // does at least this much per message, whatever else it does.
 import { block, combine, fourChannels } from '../workloads.mjs';
 
 export const meta = {
   package: 'no channel (floor)',
-  form: 'the same loops with each channel operation replaced by one `await` of an already-resolved promise, over a plain growable ring; a receiver that finds it empty, or a sender that finds it at capacity (1 when unbuffered), awaits again (a spin, counted in results.json)',
+  form: 'the same loops over the least a channel must be: a growable ring, one `await` of an already-resolved promise per operation, a sender at capacity (1 when unbuffered) parked on a new promise until a receiver moves its value in; a receiver that finds the ring empty awaits again (a spin, counted in results.json); no select, close is a flag, no abort, no fairness to the event loop',
   reference: true,
 };
 
 const RESOLVED = Promise.resolve();
 
 /**
- * A queue with no waiting: a ring that doubles when full (so it never shifts
- * an array), plus a closed flag. Operations on it are synchronous; the loops
- * below do their one `await` per operation themselves.
+ * The least a channel must do: a ring that doubles when full (so it never
+ * shifts an array), senders that find it at capacity parked in FIFO order and
+ * moved in as values are taken (Go's refill from sendq), and a closed flag.
+ * No select, no abort, no fairness. Its operations are synchronous; the loops
+ * below do the one `await` per operation themselves.
  */
 class Queue {
   slots = new Array(16);
   head = 0;
   length = 0;
   closed = false;
+  /** Parked senders' values and resolvers, oldest at parkedHead. */
+  parkedValues = [];
+  parkedWake = [];
+  parkedHead = 0;
   push(v) {
     if (this.length === this.slots.length) {
       this.slots = [...this.slots.slice(this.head), ...this.slots.slice(0, this.head)];
@@ -40,22 +45,33 @@ class Queue {
     this.slots[this.head] = undefined;
     this.head = (this.head + 1) % this.slots.length;
     this.length--;
+    if (this.parkedHead < this.parkedWake.length) {
+      const i = this.parkedHead++;
+      this.push(this.parkedValues[i]);
+      const wake = this.parkedWake[i];
+      this.parkedValues[i] = this.parkedWake[i] = undefined;
+      if (this.parkedHead === this.parkedWake.length) this.parkedValues.length = this.parkedWake.length = this.parkedHead = 0;
+      wake();
+    }
     return v;
   }
 }
 
-/** What the receivers' extra awaits were: one per time a queue was found empty. */
+/** The receivers' extra awaits: one per time a queue was found empty. */
 let spins = 0;
 
-/** Sends first..last; a full queue (`bound` values) makes the sender await again, as backpressure. */
+/** Sends first..last; at `bound` values queued, a send parks until a receiver moves its value in. */
 async function produce(q, first, last, bound) {
   for (let v = first; v <= last; v++) {
-    while (q.length >= bound) {
-      spins++;
+    if (q.length < bound) {
+      q.push(v);
       await RESOLVED;
+    } else {
+      await new Promise((wake) => {
+        q.parkedValues.push(v);
+        q.parkedWake.push(wake);
+      });
     }
-    q.push(v);
-    await RESOLVED;
   }
 }
 
