@@ -1,7 +1,9 @@
 // One run: `node child.mjs <lib> <workload>` runs one workload of one library
 // in this fresh process and prints one JSON line; `node child.mjs --empty`
 // prints only the peak RSS of a Node process that loaded nothing, measured the
-// same way. Everything is imported lazily so that the empty run stays empty.
+// same way; `node child.mjs --timer-probe` measures how late the probe timer
+// is on this machine beside a loop that yields every millisecond by design.
+// Everything is imported lazily so that the empty run stays empty.
 //
 // The line holds: ms (wall time of the workload alone), rate (messages or
 // round trips per second), maxRSSKB (process.resourceUsage().maxRSS, peak
@@ -21,6 +23,33 @@ function report(line) {
 
 if (libName === '--empty') {
   report({ lib: null, workload: 'empty', maxRSSKB: process.resourceUsage().maxRSS });
+}
+
+// The machine's own noise for the timer probe: busy work in 1 ms slices with
+// a macrotask between them, which is as fair to timers as a loop can be, and
+// the same 10 ms timer beside it. What lateness this shows comes from the OS
+// and the other processes on the machine, not from any channel.
+if (libName === '--timer-probe') {
+  const SLICE_MS = 1;
+  const RUN_MS = 200;
+  const TIMER = 10;
+  let firedAt;
+  const start = performance.now();
+  setTimeout(() => (firedAt = performance.now()), TIMER);
+  await new Promise((done) => {
+    const slice = () => {
+      const t = performance.now();
+      while (performance.now() - t < SLICE_MS) {
+        // busy, as a channel loop is
+      }
+      if (performance.now() - start < RUN_MS) setImmediate(slice);
+      else done();
+    };
+    slice();
+  });
+  const end = performance.now();
+  const fired = firedAt !== undefined && firedAt <= end;
+  report({ lib: null, workload: 'timer-probe', timerFired: fired, timerLateMs: (fired ? firedAt : end) - (start + TIMER) });
 }
 
 const { workloads, TIMER_MS } = await import('./workloads.mjs');
