@@ -29,14 +29,17 @@ const app = createApp(settings);
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals): void => {
-  // A second signal is expected, not a plea to hurry: Ctrl-C under a package
-  // manager reaches us twice, from the terminal and forwarded by the wrapper.
-  // The shutdown is bounded by SHUTDOWN_TIMEOUT_MS anyway.
+  // Only the first signal counts. Ctrl-C under a package manager arrives
+  // twice, from the terminal and forwarded by the wrapper, and a second
+  // press must not cut the drain short: SHUTDOWN_TIMEOUT_MS bounds it.
   if (stopping) {
-    console.error(`${signal}: already shutting down`);
     return;
   }
   stopping = true;
+  const { queued, active } = app.pool.stats();
+  console.error(
+    `${signal}: shutting down; finishing ${active} running and ${queued} queued task(s), for at most ${settings.shutdownTimeoutMs} ms`,
+  );
   void app.shutdown(settings.shutdownTimeoutMs).then(({ timedOut, cancelled }) => {
     if (timedOut) {
       console.error(

@@ -17,7 +17,9 @@ export function describeMain(name: string, main: string): void {
       }
       program.kill(signal);
       expect(await program.exit()).toBe(0);
-      expect(program.stderr).toEqual([]);
+      expect(program.stderr).toEqual([
+        expect.stringMatching(new RegExp(`^${signal}: shutting down; finishing [0-2] running and [0-3] queued task\\(s\\), for at most 30000 ms$`)),
+      ]);
       expect(program.stdout[0]).toMatch(/^Server running on :\d+$/);
       expect(program.stdout.at(-1)).toBe('Shutdown complete');
       const byTask = linesByTask(program.stdout);
@@ -38,6 +40,7 @@ export function describeMain(name: string, main: string): void {
       program.kill('SIGINT');
       program.kill('SIGTERM');
       expect(await program.exit()).toBe(0);
+      expect(program.stderr).toHaveLength(1);
       expect(program.stdout.slice(-3)).toEqual(['Worker 1 processing task ID b', 'Worker 1 finished task ID b', 'Shutdown complete']);
     });
 
@@ -52,7 +55,10 @@ export function describeMain(name: string, main: string): void {
       expect(await program.exit()).toBe(1);
       expect(program.stdout).not.toContain('Shutdown complete');
       expect(program.stdout).toContain('Worker 1 cancelled task ID slow: context canceled');
-      expect(program.stderr).toEqual(['Shutdown timed out after 200 ms; cancelled 2 task(s): slow, queued']);
+      expect(program.stderr).toEqual([
+        'SIGTERM: shutting down; finishing 1 running and 1 queued task(s), for at most 200 ms',
+        'Shutdown timed out after 200 ms; cancelled 2 task(s): slow, queued',
+      ]);
     });
 
     test('an invalid setting is named and the program exits 2 before listening', async () => {
