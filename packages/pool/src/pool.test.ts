@@ -10,7 +10,7 @@ import {
 } from '@gochan/context';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { CANCEL_GRACE_MS, PoolClosedError, WorkerPool, type Job, type Worker } from './index.js';
-import { Gates, deferred, sleep, turn } from './test-helpers.js';
+import { Gates, sleep, turn } from './test-helpers.js';
 
 const job = <P = number>(id: string | number, payload?: P): Job<P> => ({ id: String(id), payload: payload as P });
 

@@ -132,8 +132,8 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
       void this.#work(worker);
     }
     this.workers = this.#workers;
-    // A cancelled parent stops the pool as a shutdown with no time left does.
-    afterFunc(this.#ctx, () => void this.shutdown({ timeout: 0 }));
+    // A cancelled parent stops the pool: the shutdown's wait ends at once on ctx.done().
+    afterFunc(this.#ctx, () => void this.shutdown());
   }
 
   /**
