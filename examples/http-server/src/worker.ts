@@ -23,7 +23,7 @@ export class Worker {
   task: Task | undefined = undefined;
   /** Worker.completed counts the tasks this worker finished. */
   completed = 0;
-  /** Worker.cancelled lists the ids of the tasks cancelled in this worker's hands. */
+  /** Worker.cancelled lists the ids of the tasks this worker received once cancelled: running, or not started. */
   readonly cancelled: string[] = [];
 
   constructor(id: number, taskQueue: RecvChannel<Task>, taskMs: number) {
@@ -40,6 +40,12 @@ export class Worker {
   async start(wg: WaitGroup): Promise<void> {
     try {
       for await (const task of this.taskQueue) {
+        // Once the pool is cancelled, what is left in the queue is not
+        // started: it is only counted, for the shutdown to name.
+        if (task.ctx.err() !== undefined) {
+          this.cancelled.push(task.id);
+          continue;
+        }
         this.state = 'busy';
         this.task = task;
         console.log(`Worker ${this.id} processing task ID ${task.id}`);
