@@ -3,8 +3,8 @@ import { describe } from './errors.js';
 import type { ErrorHandler, Handler } from './job.js';
 
 /**
- * The queue's capacity when `queueSize` is not given: the buffered channel of
- * the first article (`make(chan Job, 100)`).
+ * DEFAULT_QUEUE_SIZE is the queue's capacity when `queueSize` is not given:
+ * the buffered channel of the first article, Go's `make(chan Job, 100)`.
  */
 export const DEFAULT_QUEUE_SIZE = 100;
 

@@ -1,6 +1,9 @@
 import type { Job } from './job.js';
 
-/** What a worker is doing: waiting for a job, running one, or gone for good after shutdown. */
+/**
+ * WorkerState is what a worker is doing: waiting for a job (a goroutine
+ * blocked on `range jobs`), running one, or stopped for good after shutdown.
+ */
 export type WorkerState = 'idle' | 'busy' | 'stopped';
 
 /**
