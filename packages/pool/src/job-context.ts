@@ -42,8 +42,10 @@ export class JobContext implements Context {
 
   done(): RecvChannel<never> {
     if (this.#done === undefined) {
+      // Read err() first: a cancellation it discovers closes #done only if #done exists.
+      const cancelled = this.err() !== undefined;
       this.#done = new Channel<never>();
-      if (this.err() !== undefined) this.#done.close();
+      if (cancelled) this.#done.close();
       else this.#watch();
     }
     return this.#done;
@@ -74,8 +76,9 @@ export class JobContext implements Context {
 
   get signal(): AbortSignal {
     if (this.#controller === undefined) {
+      const cancelled = this.err() !== undefined;
       this.#controller = new AbortController();
-      if (this.err() !== undefined) this.#controller.abort(this.#err);
+      if (cancelled) this.#controller.abort(this.#err);
       else this.#watch();
     }
     return this.#controller.signal;
