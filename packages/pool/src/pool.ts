@@ -267,19 +267,22 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
         this.#active++;
         // The handler's context: the pool's, or merged with the job's own (allocated only then).
         const ctx = job.ctx === undefined ? this.#ctx : new JobContext(this.#ctx, job.ctx);
+        let ok = false;
+        let outcome: unknown; // the handler's result if ok, else the error
         try {
           // A job whose own context ended while it waited in the queue is not started.
           const early = ctx === this.#ctx ? undefined : ctx.err();
           if (early !== undefined) throw early;
-          const result = await this.#handler(job, ctx, worker);
+          outcome = await this.#handler(job, ctx, worker);
           // Past its deadline, a result is too late: the job failed.
-          if (ctx.err() === DeadlineExceeded) throw DeadlineExceeded;
-          this.#finish(worker, ctx);
-          this.#succeed(job, result);
+          ok = ctx.err() !== DeadlineExceeded;
+          if (!ok) outcome = DeadlineExceeded;
         } catch (error) {
-          this.#finish(worker, ctx);
-          this.#fail(job, worker, error);
+          outcome = error;
         }
+        this.#finish(worker, ctx);
+        if (ok) this.#succeed(job, outcome as R);
+        else this.#fail(job, worker, outcome);
       }
     } finally {
       worker.state = 'stopped';
