@@ -2,7 +2,7 @@ import type { Context } from '@gochan/context';
 import type { Worker } from './worker.js';
 
 /**
- * Job is one unit of work, as the first article's `Job` struct: an id for
+ * Job is one unit of work, the first article's Go `Job` struct: an id for
  * logs and reports, the payload the handler needs, and optionally a context
  * of its own for a per-job deadline or cancellation.
  *
@@ -27,7 +27,7 @@ export interface Job<P> {
 }
 
 /**
- * Handler does the work of one job, the articles' `process(job)`. It gets
+ * Handler does the work of one job, the articles' Go `process(job)`. It gets
  * the job, the context to honour (the pool's, merged with the job's own
  * when it has one), and the worker running it. Its result (or rejection) is
  * what `run` resolves (rejects) with.
@@ -36,7 +36,7 @@ export type Handler<P, R> = (job: Job<P>, ctx: Context, worker: Worker<P>) => R 
 
 /**
  * ErrorHandler is told about each job that failed: its handler threw or
- * rejected, or its context was cancelled or past its deadline. The
- * articles' `log.Printf("Job failed: %v", err)`.
+ * rejected, or its context was cancelled or past its deadline: the Go
+ * worker's `log.Printf("Job failed: %v", err)`.
  */
 export type ErrorHandler<P> = (error: unknown, job: Job<P>, worker: Worker<P>) => void;

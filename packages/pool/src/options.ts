@@ -10,8 +10,9 @@ export const DEFAULT_QUEUE_SIZE = 100;
 
 /**
  * PoolOptions configures a {@link WorkerPool}. Each option is a knob one of
- * the articles turns: the number of workers, the buffered channel's size,
- * the work itself, the context that cancels the pool, and the error log.
+ * the articles turns in Go: the number of workers (`startWorkers(n)`), the
+ * buffered channel's size, the work itself, the context that cancels the
+ * pool, and the error log.
  */
 export interface PoolOptions<P, R> {
   /** How many jobs run at once: the worker loops started (`startWorkers(n)`). A positive integer. */

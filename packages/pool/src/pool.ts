@@ -53,7 +53,7 @@ interface Outcome<R> {
 
 /**
  * WorkerPool runs jobs on a fixed number of workers that take them from a
- * bounded queue, as the articles' worker pool: a spike in submissions makes
+ * bounded queue: the worker pool the articles write in Go. A spike in submissions makes
  * `submit` wait (backpressure) instead of growing memory; `shutdown` stops
  * taking jobs, lets the workers drain the queue, and bounds that wait with a
  * timeout after which it cancels the jobs still running and reports what did

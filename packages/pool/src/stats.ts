@@ -1,7 +1,7 @@
 import type { Job } from './job.js';
 import type { WorkerState } from './worker.js';
 
-/** WorkerStats is one worker's line in {@link PoolStats}. */
+/** WorkerStats is one worker's line in {@link PoolStats}: the Go `Worker` struct's ID, and what it is doing. */
 export interface WorkerStats {
   /** The worker's id, from 1. */
   id: number;
@@ -13,7 +13,8 @@ export interface WorkerStats {
 
 /**
  * PoolStats is a snapshot of the pool's counters: what the second article
- * calls watching the execution state of the tasks. Every counter is kept as
+ * calls watching the execution state of the tasks, which its Go pool leaves
+ * to logs. Every counter is kept as
  * the jobs move, so a snapshot costs one line per worker and nothing per job.
  */
 export interface PoolStats {
@@ -30,7 +31,8 @@ export interface PoolStats {
 }
 
 /**
- * ShutdownReport is what {@link WorkerPool.shutdown} resolves with: whether
+ * ShutdownReport is what {@link WorkerPool.shutdown} resolves with (Go's
+ * `wg.Wait()` in a select says nothing of the sort): whether
  * the timeout cut the wait short, the jobs that did not finish, and the
  * final counters. Every job the pool took is counted once: in `completed`,
  * in `failed`, or listed in `unfinished`.

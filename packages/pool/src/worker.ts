@@ -1,13 +1,14 @@
 import type { Job } from './job.js';
 
 /**
- * WorkerState is what a worker is doing: waiting for a job (a goroutine
- * blocked on `range jobs`), running one, or stopped for good after shutdown.
+ * WorkerState is what a worker is doing: waiting for a job (in Go, a
+ * goroutine blocked on `range jobs`), running one, or stopped for good
+ * after shutdown.
  */
 export type WorkerState = 'idle' | 'busy' | 'stopped';
 
 /**
- * Worker is one of the pool's workers, as the articles' `Worker` struct: an
+ * Worker is one of the pool's workers, the second article's Go `Worker` struct: an
  * id (from 1) and the loop that ranges over the jobs channel. The pool hands
  * it to the handler, for logs; its fields change as it works.
  */
