@@ -8,6 +8,7 @@
 // written).
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 
 const RUNS = Number(process.env.POOL_BENCH_RUNS ?? 5);
@@ -18,6 +19,9 @@ const SCALE = Number(process.env.POOL_BENCH_SCALE ?? 1);
 const QUEUE_SIZE = 1000;
 const child = new URL('./child.mjs', import.meta.url).pathname;
 const results = new URL('../RESULTS.md', import.meta.url).pathname;
+const rawResults = new URL('./results.json', import.meta.url).pathname;
+const loadAtStart = os.loadavg().map((load) => load.toFixed(2)).join(' ');
+const startedAt = new Date();
 
 // Speed: every library held to the same backlog (the bounded runs), plus
 // fastq's callback API fed as its users feed it (it has no backpressure of
@@ -71,6 +75,18 @@ function median(values) {
 
 const fmtRate = (perSecond) => (perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(2)} M/s` : `${(perSecond / 1e3).toFixed(0)} k/s`);
 const fmtMB = (mb) => `${mb.toFixed(0)} MB`;
+/** The median, and the slowest and fastest run in brackets. */
+function fmtRates(runs) {
+  const rates = runs.map((r) => r.jobsPerSecond);
+  return `${fmtRate(median(rates))} (${fmtRate(Math.min(...rates))}–${fmtRate(Math.max(...rates))})`;
+}
+function version(name) {
+  try {
+    return createRequire(import.meta.url)(`${name}/package.json`).version;
+  } catch {
+    return '?';
+  }
+}
 
 // --- speed: rounds of every workload, the libraries in a rotating order ---
 const speed = new Map(SPEED.map((w) => [w, new Map(SPEED_ENTRIES.map((e) => [e.name, []]))]));
@@ -97,6 +113,14 @@ const [overload, baselines] = await Promise.all([
   Promise.all([0, 1, 2].map(() => measure('none', { workload: 'noop', workers: 1, jobs: 1 }, false))),
 ]);
 const baseline = median(baselines.map((b) => b.peakRssMB));
+if (SCALE === 1) writeFileSync(rawResults, JSON.stringify({ startedAt, loadAtStart, speed: [...speed].map(([w, m]) => ({ ...w, runs: Object.fromEntries(m) })), overload, baselines }, null, 1) + '\n');
+
+// Our promise, checked on every run: the backlog never exceeds queueSize + workers.
+for (const result of [...[...speed.values()].flatMap((m) => m.get(OURS)), overload.find((r) => r.library === OURS)]) {
+  if (result.maxBacklog > QUEUE_SIZE + result.workers) {
+    throw new Error(`gochan held ${result.maxBacklog} jobs, more than queueSize + workers = ${QUEUE_SIZE + result.workers}`);
+  }
+}
 
 // --- report ---
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -104,13 +128,18 @@ const nproc = execFileSync('nproc').toString().trim();
 const lines = [];
 lines.push('## Worker pool', '');
 lines.push(
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu}, \`nproc\` ${nproc}, Node ${process.version}; ` +
+  `Measured ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu}, \`nproc\` ${nproc} ` +
+    `(load average ${loadAtStart} at the start: the machine is shared), Node ${process.version}; ` +
     `${RUNS} rounds, medians. Our pool through \`await pool.submit(job)\`, one job at a time. In the speed runs every ` +
     `library is held to the same backlog, ${QUEUE_SIZE} queued + the workers running: ours and p-queue by their own ` +
     `backpressure (\`submit\`, \`onSizeLessThan\`), the others, which have none, by the harness counting completions ` +
     `through their per-job callback or promise and refilling in batches (their fastest bounded use: fed all at once ` +
     `instead, they are slower and hold every job in memory; fastq's callback API is shown both ways). ` +
-    '"ours ÷ it" above 1 means ours is faster. Regenerate: `pnpm bench pool`.',
+    '"ours ÷ it" (of the medians) above 1 means ours is faster; cells give the median and, in brackets, the slowest ' +
+    'and fastest run. Regenerate: `pnpm bench pool`; every run is in `bench/pool/results.json`.',
+  '',
+  `Versions: @gochan/pool workspace, fastq ${version('fastq')}, p-queue ${version('p-queue')}, ` +
+    `p-limit ${version('p-limit')}, async ${version('async')}.`,
   '',
 );
 for (const workload of SPEED) {
@@ -122,7 +151,7 @@ for (const workload of SPEED) {
     const rss = median(byName.get(entry.name).map((r) => r.peakRssMB));
     const ratio = entry.name === OURS ? '' : (rate(OURS) / rate(entry.name)).toFixed(2);
     const heldBy = !entry.bounded ? 'nothing' : OWN_BACKPRESSURE.has(entry.library) ? 'its own' : 'counting completions';
-    lines.push(`| ${entry.name} | ${heldBy} | ${fmtRate(rate(entry.name))} | ${ratio} | ${fmtMB(rss)} |`);
+    lines.push(`| ${entry.name} | ${heldBy} | ${fmtRates(byName.get(entry.name))} | ${ratio} | ${fmtMB(rss)} |`);
   }
   lines.push('');
 }
@@ -141,6 +170,34 @@ for (const result of overload) {
       `${result.maxBacklog} | ${(result.ms / 1000).toFixed(1)} s |`,
   );
 }
+lines.push('');
+// The issue's targets, checked against this run's medians.
+const noopRuns = SPEED.filter((w) => w.workload === 'noop');
+const ratioTo = (workload, name) => {
+  const byName = speed.get(workload);
+  const rate = (n) => median(byName.get(n).map((r) => r.jobsPerSecond));
+  return rate(OURS) / rate(name);
+};
+const verdict = (ok) => (ok ? 'met' : '**not met**');
+lines.push('### Targets (issue 4)', '');
+for (const peer of ['fastq (callback)', 'fastq (callback), unbounded']) {
+  const ratios = noopRuns.map((w) => ratioTo(w, peer));
+  lines.push(
+    `- At least as fast as ${peer} on the 1M no-op runs: ours ÷ it = ` +
+      `${ratios.map((r, i) => `${r.toFixed(2)} (${noopRuns[i].workers} workers)`).join(', ')}: ${verdict(ratios.every((r) => r >= 1))}.`,
+  );
+}
+const ourRss = [
+  ...SPEED.map((w) => [w.name, median(speed.get(w).get(OURS).map((r) => r.peakRssMB))]),
+  ['overload', overload.find((r) => r.library === OURS).peakRssMB],
+];
+lines.push(
+  `- Peak RSS within 15 MB of an idle Node process (${fmtMB(baseline)}) in every workload: ours is ` +
+    `${ourRss.map(([name, mb]) => `+${fmtMB(mb - baseline)} (${name})`).join(', ')}: ` +
+    `${verdict(ourRss.every(([, mb]) => mb - baseline <= 15))}.`,
+  `- Backlog never above queueSize + workers: checked on every run of ours (the harness fails otherwise): met.`,
+  '',
+);
 const section = lines.join('\n');
 console.log('\n' + section);
 
