@@ -21,9 +21,9 @@ for id in a b c; do curl -s "http://127.0.0.1:18081/task/$id"; done
 sleep 0.3
 "${tmux[@]}" send-keys -t check C-c
 # Three 3 s tasks on two workers: about 6 s of draining.
-for _ in $(seq 100); do screen | grep -q '^PROMPT> $' && break; sleep 0.2; done
+for _ in $(seq 100); do screen | grep -q '^PROMPT> \?$' && break; sleep 0.2; done
 screen
-last=$(screen | grep -v '^PROMPT> $' | grep -v '^EXIT=' | tail -1)
+last=$(screen | grep -v '^PROMPT> \?$' | grep -v '^EXIT=' | tail -1)
 if [[ $last == 'Shutdown complete' ]]; then
   echo "OK: the prompt came back after Shutdown complete"
 else
