@@ -1,7 +1,7 @@
 // Each package as npm would publish it: `pnpm pack` the built package, check
 // the tarball with publint and attw, then install the four tarballs into a
 // fresh project outside the workspace (npm, offline) and use them from plain
-// JavaScript under Node and from TypeScript.
+// JavaScript under Node and from TypeScript (browser and Node setups).
 import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,8 +121,31 @@ describe('a fresh project that installs the four tarballs', () => {
     ]);
   });
 
-  test('TypeScript type-checks against the published declarations', () => {
-    const tsc = run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.json'], { cwd: app });
+  /** Runs the TypeScript compiler of the workspace on a tsconfig of the fresh project. */
+  function typeCheck(tsconfig: string) {
+    return run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', tsconfig], { cwd: app });
+  }
+
+  test('TypeScript type-checks against the declarations in a browser project (DOM lib, no @types/node)', () => {
+    const tsc = typeCheck('tsconfig.json');
+    expect(tsc.status, transcript(tsc)).toBe(0);
+  });
+
+  test('TypeScript type-checks against the declarations in a Node project (@types/node, no DOM lib)', () => {
+    writeFileSync(
+      join(app, 'tsconfig.node.json'),
+      JSON.stringify({
+        extends: './tsconfig.json',
+        compilerOptions: { lib: ['ES2022'], types: ['node'], typeRoots: [`${root}node_modules/@types`] },
+        files: ['core.ts', 'pool.ts'],
+      }),
+    );
+    const tsc = typeCheck('tsconfig.node.json');
+    expect(tsc.status, transcript(tsc)).toBe(0);
+  });
+
+  test('TypeScript type-checks the pool, await using included, given lib ESNext.Disposable', () => {
+    const tsc = typeCheck('tsconfig.pool.json');
     expect(tsc.status, transcript(tsc)).toBe(0);
   });
 });

@@ -1,8 +1,9 @@
-// TypeScript against the published declarations: this file only has to
-// type-check (tsc --noEmit, skipLibCheck off, no @types/node).
+// TypeScript against the published declarations of the three packages that
+// run anywhere: this file only has to type-check (tsc --noEmit, skipLibCheck
+// off), in a browser project (DOM lib, no @types/node) and in a Node project
+// (@types/node, no DOM lib).
 import { Channel, ClosedChannelError, after, recv, select, type RecvChannel, type SendChannel } from '@gochan/channel';
 import { background, withCancel, withTimeout, type CancelFunc, type Context } from '@gochan/context';
-import { WorkerPool, type Job } from '@gochan/pool';
 import { WaitGroup } from '@gochan/waitgroup';
 
 const numbers = new Channel<number>(1);
@@ -41,12 +42,3 @@ void signal;
 cancel();
 cancelParent();
 
-const pool = new WorkerPool<number, string>({
-  workers: 2,
-  handler: (job: Job<number>, jobCtx: Context) => `${job.id}:${job.payload}:${jobCtx.err() === undefined}`,
-});
-const result: string = await pool.run({ id: 'a', payload: 1 });
-void result;
-const report = await pool.shutdown({ timeout: 1_000 });
-const timedOut: boolean = report.timedOut;
-void timedOut;
