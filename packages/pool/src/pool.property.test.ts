@@ -11,7 +11,7 @@ import { background, withCancel, withTimeout, type Context } from '@gochan/conte
 import fc from 'fast-check';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { CANCEL_GRACE_MS, PoolClosedError, WorkerPool, type Job, type ShutdownReport } from './index.js';
-import { sleep } from './test-helpers.js';
+import { sleep, trackUnhandledRejections } from './test-helpers.js';
 
 type Outcome = 'ok' | 'throw' | 'reject' | 'cancellable' | 'stubborn';
 type JobSpec = {
@@ -39,14 +39,12 @@ const scenario = fc.record({
   timeout: fc.constantFrom(undefined, 0, 5, 30),
 });
 
-let unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+let unhandled: ReturnType<typeof trackUnhandledRejections>;
 beforeEach(() => {
-  unhandled = [];
-  process.on('unhandledRejection', onUnhandled);
+  unhandled = trackUnhandledRejections();
 });
 afterEach(() => {
-  process.off('unhandledRejection', onUnhandled);
+  unhandled.stop();
 });
 
 test('every accepted job ends exactly once, never more running than workers, no unhandled rejection', async () => {
@@ -208,7 +206,7 @@ test('every accepted job ends exactly once, never more running than workers, no 
       expect(maxRunning).toBeLessThanOrEqual(workers);
       expect(pool.stats()).toMatchObject({ active: 0, queued: 0 });
       expect(pool.workers.every((w) => w.state === 'stopped')).toBe(true);
-      expect(unhandled).toEqual([]);
+      expect(unhandled.reasons).toEqual([]);
     }),
     { numRuns: 150 },
   );

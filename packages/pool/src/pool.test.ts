@@ -10,21 +10,19 @@ import {
 } from '@gochan/context';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { CANCEL_GRACE_MS, PoolClosedError, WorkerPool, type Job, type Worker } from './index.js';
-import { Gates, sleep, turn } from './test-helpers.js';
+import { Gates, sleep, trackUnhandledRejections, turn } from './test-helpers.js';
 
 const job = <P = number>(id: string | number, payload?: P): Job<P> => ({ id: String(id), payload: payload as P });
 
 // Every test also fails on an unhandled rejection (vitest reports them too; this names the test).
-let unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+let unhandled: ReturnType<typeof trackUnhandledRejections>;
 beforeEach(() => {
-  unhandled = [];
-  process.on('unhandledRejection', onUnhandled);
+  unhandled = trackUnhandledRejections();
 });
 afterEach(async () => {
   await turn();
-  process.off('unhandledRejection', onUnhandled);
-  expect(unhandled).toEqual([]);
+  unhandled.stop();
+  expect(unhandled.reasons).toEqual([]);
 });
 
 describe('the first article’s program', () => {

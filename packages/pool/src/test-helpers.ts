@@ -66,3 +66,20 @@ export class Gates {
     this.gate(id).reject(error);
   }
 }
+
+/**
+ * Collects unhandled promise rejections until `stop()`: through Node's
+ * process event, or the browser's window event, so the tests run in both.
+ */
+export function trackUnhandledRejections(): { reasons: unknown[]; stop(): void } {
+  const reasons: unknown[] = [];
+  const node = (globalThis as { process?: { on?: unknown } }).process;
+  if (node !== undefined && typeof node.on === 'function') {
+    const listener = (reason: unknown): void => void reasons.push(reason);
+    process.on('unhandledRejection', listener);
+    return { reasons, stop: () => void process.off('unhandledRejection', listener) };
+  }
+  const listener = (event: PromiseRejectionEvent): void => void reasons.push(event.reason);
+  globalThis.addEventListener('unhandledrejection', listener);
+  return { reasons, stop: () => globalThis.removeEventListener('unhandledrejection', listener) };
+}
