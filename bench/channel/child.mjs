@@ -6,7 +6,8 @@
 // Everything is imported lazily so that the empty run stays empty.
 //
 // The line holds: ms (wall time of the workload alone), rate (messages or
-// round trips per second), maxRSSKB (process.resourceUsage().maxRSS, peak
+// round trips per second), cpuNsPerMessage (process CPU time per message),
+// maxRSSKB (process.resourceUsage().maxRSS, peak
 // resident set in KB), and for the timed workload the probe timer's lateness.
 // A run whose receivers report the wrong count or sum throws instead of
 // printing a rate; a run that deadlocks leaves Node with an unsettled
@@ -66,10 +67,14 @@ if (typeof run !== 'function') {
 
 // The probe: a timer set beside the loop, due TIMER_MS after the start.
 let firedAt;
+const cpuStart = process.cpuUsage();
 const start = performance.now();
 if (workload.timer) setTimeout(() => (firedAt = performance.now()), TIMER_MS);
 const got = await run(workload.params);
 const end = performance.now();
+// CPU time of the whole process (all threads: GC and compiler helpers too)
+// during the workload: less disturbed than wall time by other processes.
+const cpu = process.cpuUsage(cpuStart);
 
 const { count, sum } = got ?? {};
 if (count !== workload.expect.count || sum !== workload.expect.sum) {
@@ -84,6 +89,7 @@ const line = {
   workload: workload.id,
   ms,
   rate: workload.messages / (ms / 1000),
+  cpuNsPerMessage: ((cpu.user + cpu.system) * 1000) / workload.messages,
   maxRSSKB: process.resourceUsage().maxRSS,
 };
 // The floor's receivers report how often they found the queue empty.

@@ -163,6 +163,7 @@ for (const lib of libs) {
       min: ok.length ? Math.min(...ok.map((r) => r.rate)) : undefined,
       max: ok.length ? Math.max(...ok.map((r) => r.rate)) : undefined,
       rssKB: median(ok.map((r) => r.maxRSSKB)),
+      cpuNs: median(ok.map((r) => r.cpuNsPerMessage)),
       timer: w.timer
         ? {
             medianLate: median(ok.map((r) => r.timerLateMs)),
@@ -266,6 +267,34 @@ if (libs.includes(FLOOR)) {
     '',
   );
 }
+
+lines.push('### CPU time per message (median, ns; lower is better)', '');
+lines.push(
+  'The process CPU time (all its threads) during the workload, per message or round trip, from the same runs. ' +
+    'Other processes on the machine disturb it far less than wall time, so its ratios are the steadier ones.',
+  '',
+);
+lines.push(`| workload | ${libs.map(nameOf).join(' | ')} | fastest peer ÷ ours |`);
+lines.push(`|---|${libs.map(() => '---:').join('|')}|---:|`);
+for (const w of chosen) {
+  let best;
+  for (const lib of libs) {
+    if (lib === OURS || lib === FLOOR) continue;
+    const c = cell(lib, w.id);
+    if (trusted(c) && c.cpuNs !== undefined && (!best || c.cpuNs < best.cpuNs)) best = { lib, cpuNs: c.cpuNs };
+  }
+  const ours = cell(OURS, w.id);
+  const ratio = best && ours?.cpuNs !== undefined ? `${(best.cpuNs / ours.cpuNs).toFixed(2)}× (vs ${nameOf(best.lib)})` : '–';
+  lines.push(
+    `| ${w.id} | ${libs
+      .map((l) => {
+        const c = cell(l, w.id);
+        return c?.cpuNs === undefined ? (c?.unsupported ? 'n/a' : '–') : c.cpuNs.toFixed(0);
+      })
+      .join(' | ')} | ${ratio} |`,
+  );
+}
+lines.push('');
 
 const timed = chosen.find((w) => w.timer);
 if (timed) {
