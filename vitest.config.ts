@@ -1,4 +1,24 @@
 import { defineConfig } from 'vitest/config';
+import type { Reporter } from 'vitest/reporters';
+
+/** Ends the run with the plain line 'N passed, N failed' that CI reads, after vitest's own report. */
+const summary: Reporter = {
+  onTestRunEnd(modules, unhandledErrors) {
+    let passed = 0;
+    let failed = unhandledErrors.length;
+    let skipped = 0;
+    for (const module of modules) {
+      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
+      for (const test of module.children.allTests()) {
+        const state = test.result().state;
+        if (state === 'passed') passed++;
+        else if (state === 'failed') failed++;
+        else skipped++;
+      }
+    }
+    console.log(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+  },
+};
 
 // Tests sit beside their sources and run against the sources: `@gochan/*`
 // resolves to each package's src/index.ts, so no build is needed to test a
@@ -15,6 +35,7 @@ export default defineConfig({
     },
   },
   test: {
+    reporters: ['default', summary],
     include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
     // Two cores shared with noisy neighbours: generous, never a speed claim.
     testTimeout: 30_000,
