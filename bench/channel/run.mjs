@@ -70,7 +70,8 @@ function runChild(args) {
   if (error?.code === 'ETIMEDOUT' || signal === 'SIGTERM') failure = `hung (killed after ${RUN_TIMEOUT_MS / 1000} s)`;
   else if (status === 13) failure = 'deadlocked (nothing left to run, the loop never finished)';
   else {
-    const message = stderr.split('\n').find((l) => /Error/.test(l)) ?? stderr.trim().split('\n').pop();
+    // The thrown error's own line ("Error: …", "TypeError: …"), not the source excerpt above it.
+    const message = stderr.split('\n').find((l) => /^\w*Error\b.*: /.test(l)) ?? stderr.trim().split('\n').pop();
     failure = message ? message.trim() : `exit ${status ?? signal}`;
   }
   return { ...base, failure, ms: Date.now() - t0 };
