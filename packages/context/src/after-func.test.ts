@@ -117,6 +117,29 @@ describe('afterFunc', () => {
     expect(called).toBe(1);
   });
 
+  test('an fn that throws or rejects is reported as an unhandled rejection', async () => {
+    const reasons: unknown[] = [];
+    const saved = process.listeners('unhandledRejection');
+    process.removeAllListeners('unhandledRejection');
+    process.on('unhandledRejection', (reason) => reasons.push(reason));
+    try {
+      const [ctx, cancel] = withCancel(background());
+      const thrown = new Error('thrown');
+      const rejected = new Error('rejected');
+      afterFunc(ctx, () => {
+        throw thrown;
+      });
+      afterFunc(ctx, () => Promise.reject(rejected));
+      cancel(); // not interrupted by fn
+      expect(ctx.err()).toBe(Canceled);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(reasons).toEqual([thrown, rejected]);
+    } finally {
+      process.removeAllListeners('unhandledRejection');
+      for (const listener of saved) process.on('unhandledRejection', listener);
+    }
+  });
+
   test('afterFunc on a context that is never cancelled: stop is true once', () => {
     const stop = afterFunc(background(), () => {});
     expect(stop()).toBe(true);

@@ -9,7 +9,7 @@ import { Channel, type RecvChannel } from '@gochan/channel';
 import { assertParent, type CancelCauseFunc, type CancelFunc, type Context } from './context.js';
 import { Canceled } from './errors.js';
 import { watch } from './foreign.js';
-import { cancelTree, isOwn, nameOf, NO_CHILDREN, parentOf, watchTarget, type Child, type Own, type Registry } from './tree.js';
+import { cancelTree, nameOf, NO_CHILDREN, parentOf, watchTarget, type Child, type Own, type Registry, watchedBy } from './tree.js';
 import { lookup } from './value.js';
 
 /** Cancelable is what the other modules of this package see of a CancelContext. */
@@ -46,9 +46,15 @@ class CancelContextImpl implements Cancelable {
   #signal: AbortSignal | undefined;
   /** Aborts #signal; set only while #signal exists and the context is not cancelled. */
   #controller: AbortController | undefined;
+  /**
+   * The parent's deadline, in epoch milliseconds, read once: a deadline
+   * never changes, and asking up a long chain on every call would recurse.
+   */
+  readonly #inheritedDeadline: number | undefined;
 
   constructor(parent: Context) {
     this[parentOf] = parent;
+    this.#inheritedDeadline = parent.deadline()?.getTime();
   }
 
   /**
@@ -134,7 +140,7 @@ class CancelContextImpl implements Cancelable {
   }
 
   deadline(): Date | undefined {
-    return this[parentOf].deadline();
+    return this.#inheritedDeadline === undefined ? undefined : new Date(this.#inheritedDeadline);
   }
 
   value<V = unknown>(key: unknown): V | undefined {
@@ -173,7 +179,7 @@ export const CancelContext: new (parent: Context) => Cancelable = CancelContextI
  * leaves when it is cancelled or stopped on its own, if any.
  */
 export function attach(parent: Context, child: Child): Registry | undefined {
-  const target = isOwn(parent) ? parent[watchTarget]() : parent;
+  const target = watchedBy(parent);
   if (target === null) return undefined; // never cancelled: nothing to hear of
   if (target instanceof CancelContext) {
     const err = target.err();

@@ -251,6 +251,24 @@ describe('Go context_test.go', () => {
     expect(ctx.value('absent')).toBeUndefined();
   });
 
+  test('a 100k-deep chain links, cancels and unlinks without recursion', () => {
+    let ctx = background();
+    for (let i = 0; i < 100_000; i++) ctx = withValue(ctx, i, i);
+    const [root, cancelRoot] = withCancel(ctx); // looks up through 100k values
+    let leaf = root;
+    const cancels: CancelFunc[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const [next, cancel] = i % 2 === 0 ? withCancel(leaf) : withTimeout(leaf, veryLongDuration);
+      leaf = next;
+      cancels.push(cancel);
+    }
+    const { signal } = leaf;
+    cancelRoot(); // cancels 100k descendants in one step
+    expect(leaf.err()).toBe(Canceled);
+    expect(signal.aborted).toBe(true);
+    for (const cancel of cancels) cancel();
+  });
+
   test('TestSimultaneousCancels', () => {
     const [root, cancel] = withCancel(background());
     const all = new Map<Context, CancelFunc>([[root, cancel]]);

@@ -59,13 +59,29 @@ export function cancelTree(roots: Iterable<Child>, err: Error, cause: unknown): 
 export const parentOf: unique symbol = Symbol('gochan.context.parent');
 
 /**
- * watchTarget is the key of the method, private to this package, that tells
- * what a derived context must watch to hear of this context's cancellation:
- * the nearest cancelable context of this package at or above it, a foreign
- * context (to watch through its signal), or `null` when it can never be
- * cancelled.
+ * watchTarget is the key of the method, private to this package, that says
+ * where a derived context must look to hear of this context's cancellation,
+ * one step at a time: the context itself when it can be cancelled, `null`
+ * when it never can, or the next context up (a value context answers with
+ * its parent), to ask in turn. See watchedBy().
  */
 export const watchTarget: unique symbol = Symbol('gochan.context.watchTarget');
+
+/**
+ * watchedBy follows watchTarget up from `parent`, in a loop so that a deep
+ * chain of values costs no stack: it returns the nearest context of this
+ * package that can be cancelled, a foreign context (to be watched through
+ * its signal), or `null` when no cancellation can ever come.
+ */
+export function watchedBy(parent: Context): Context | null {
+  let target: Context | null = parent;
+  while (target !== null && isOwn(target)) {
+    const next: Context | null = target[watchTarget]();
+    if (next === target) break;
+    target = next;
+  }
+  return target;
+}
 
 /** Own is what every context of this package implements besides Context. */
 export interface Own extends Context {

@@ -6,6 +6,12 @@ import { isOwn, nameOf, parentOf, watchTarget, type Own } from './tree.js';
 /** ValueContext adds one key and its value to its parent; everything else is the parent's. */
 class ValueContext implements Own {
   readonly [parentOf]: Context;
+  /**
+   * The nearest ancestor that is not a value context: it answers done(),
+   * err(), cause(), deadline() and signal for the whole run of values, so a
+   * long chain of values costs no recursion.
+   */
+  readonly #base: Context;
   /** The key, never null or undefined; compared with `===`. */
   readonly key: unknown;
   /** The value returned for the key. */
@@ -13,29 +19,29 @@ class ValueContext implements Own {
 
   constructor(parent: Context, key: unknown, val: unknown) {
     this[parentOf] = parent;
+    this.#base = parent instanceof ValueContext ? parent.#base : parent;
     this.key = key;
     this.val = val;
   }
 
-  [watchTarget](): Context | null {
-    const parent = this[parentOf];
-    return isOwn(parent) ? parent[watchTarget]() : parent;
+  [watchTarget](): Context {
+    return this.#base; // never cancelled on its own: ask what is below the values
   }
 
   done(): RecvChannel<never> {
-    return this[parentOf].done();
+    return this.#base.done();
   }
 
   err(): Error | undefined {
-    return this[parentOf].err();
+    return this.#base.err();
   }
 
   cause(): unknown {
-    return this[parentOf].cause();
+    return this.#base.cause();
   }
 
   deadline(): Date | undefined {
-    return this[parentOf].deadline();
+    return this.#base.deadline();
   }
 
   value<V = unknown>(key: unknown): V | undefined {
@@ -43,7 +49,7 @@ class ValueContext implements Own {
   }
 
   get signal(): AbortSignal {
-    return this[parentOf].signal;
+    return this.#base.signal;
   }
 
   toString(): string {
