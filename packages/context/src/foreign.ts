@@ -37,7 +37,8 @@ class ForeignWatch implements Registry {
     this.#children.delete(child);
     if (this.#children.size === 0) {
       this.#signal.removeEventListener('abort', this);
-      watches.delete(this.#source ?? this.#signal);
+      const key = this.#source ?? this.#signal;
+      if (watches.get(key) === this) watches.delete(key);
     }
   }
 
