@@ -190,7 +190,13 @@ export function attach(parent: Context, child: Child): Registry | undefined {
     target.adopt(child);
     return target;
   }
-  return watch(target, target.signal, child);
+  const signal = target.signal as AbortSignal | undefined;
+  if (typeof signal?.addEventListener !== 'function') {
+    throw new TypeError(
+      'Expected `parent` to be a Context with an AbortSignal as `signal`: a parent from outside @gochan/context is watched through it',
+    );
+  }
+  return watch(target, signal, child);
 }
 
 /**
