@@ -352,7 +352,7 @@ describe('Go context_test.go', () => {
     expect(() => withoutCancel(nil)).toThrow(TypeError);
     expect(() => withCancel(undefined as unknown as Context)).toThrow(/got undefined$/);
     expect(() => withCancel({} as Context)).toThrow('Expected `parent` to be a Context, got an object');
-    const noSignal = { err: () => undefined, value: () => undefined, deadline: () => undefined } as unknown as Context;
+    const noSignal = { done: () => background().done(), err: () => undefined, value: () => undefined, deadline: () => undefined } as unknown as Context;
     expect(() => withCancel(noSignal)).toThrow(/^Expected `parent` to be a Context with an AbortSignal as `signal`/);
   });
 

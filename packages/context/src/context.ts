@@ -108,8 +108,10 @@ export function assertParent(parent: unknown): asserts parent is Context {
   if (parent === null || parent === undefined) {
     throw new TypeError(`cannot create context from nil parent: expected \`parent\` to be a Context, got ${String(parent)}`);
   }
+  // cause() is not required: it came late to Go (1.20), and cause(ctx) falls back to err().
   const candidate = parent as Partial<Record<keyof Context, unknown>>;
-  if (typeof parent !== 'object' || typeof candidate.err !== 'function' || typeof candidate.value !== 'function') {
+  const required = ['done', 'err', 'deadline', 'value'] as const;
+  if (typeof parent !== 'object' || required.some((name) => typeof candidate[name] !== 'function')) {
     throw new TypeError(`Expected \`parent\` to be a Context, got ${describe(parent)}`);
   }
 }
