@@ -239,7 +239,13 @@ lines.push(
     '(count and sum) before its time counted. Regenerate with `pnpm bench channel` (`BENCH_RUNS=n` for more rounds); every run is in `bench/channel/results.json`.',
   '',
 );
-lines.push(`Versions: ${libs.map((l) => `${nameOf(l)} ${l === OURS ? 'workspace' : versionOf(nameOf(l))}`).join(', ')}.`, '');
+lines.push(
+  `Versions: ${libs
+    .filter((l) => l !== FLOOR)
+    .map((l) => `${nameOf(l)} ${l === OURS ? `${versionOf(nameOf(l))} (this workspace)` : versionOf(nameOf(l))}`)
+    .join(', ')}.`,
+  '',
+);
 
 lines.push('### Throughput (median, higher is better)', '');
 lines.push(`| workload | unit | ${libs.map(nameOf).join(' | ')} | ours ÷ fastest peer | target: 1.5× fastest peer |`);
