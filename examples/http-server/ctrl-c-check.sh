@@ -15,9 +15,10 @@ tmux=(tmux -L gochan-ctrl-c)
 trap '"${tmux[@]}" kill-server 2>/dev/null || true' EXIT
 screen() { "${tmux[@]}" capture-pane -p -t check | grep -v '^$' || true; }
 sleep 0.5
-"${tmux[@]}" send-keys -t check "cd $root && PORT=18081 WORKERS=2 TASK_MS=3000 $command; echo EXIT=\$?" Enter
-for _ in $(seq 300); do screen | grep -q '^Server running' && break; sleep 0.2; done
-for id in a b c; do curl -s "http://127.0.0.1:18081/task/$id"; done
+# Exported, so that every command of a `install && start` line sees them.
+"${tmux[@]}" send-keys -t check "cd $root && export PORT=18081 WORKERS=2 TASK_MS=3000 && $command; echo EXIT=\$?" Enter
+for _ in $(seq 600); do screen | grep -q '^Server running on :18081$' && break; sleep 0.2; done
+for id in a b c; do curl -sS "http://127.0.0.1:18081/task/$id"; done
 sleep 0.3
 "${tmux[@]}" send-keys -t check C-c
 # Three 3 s tasks on two workers: about 6 s of draining.
