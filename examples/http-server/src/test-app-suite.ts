@@ -101,7 +101,8 @@ export function describeApp(name: string, createApp: AppFactory): void {
     });
 
     test('backpressure: a request waits while the queue is full, and gets its 200 once there is room', async () => {
-      const [, base] = await start({ workers: 1, queueSize: 1, taskMs: 300 });
+      // Task 1 runs for a second: the time the test has to see the third request wait.
+      const [, base] = await start({ workers: 1, queueSize: 1, taskMs: 1000 });
       expect((await fetch(`${base}/task/1`)).status).toBe(200);
       expect((await fetch(`${base}/task/2`)).status).toBe(200);
       let answered = false;
@@ -114,8 +115,8 @@ export function describeApp(name: string, createApp: AppFactory): void {
       const response = await third;
       expect(response.status).toBe(200);
       // It got in only when task 1 was done and task 2 taken from the queue.
-      expect(log).toContain('Worker 1 finished task ID 1');
-      await waitUntil(() => log.includes('Worker 1 finished task ID 3'), 'task 3 is finished');
+      expect(log).toEqual(['Worker 1 processing task ID 1', 'Worker 1 finished task ID 1', 'Worker 1 processing task ID 2']);
+      expect(await stats(base)).toMatchObject({ queued: 1, active: 1, waiting: 0 });
     });
 
     test('a client that disconnects while waiting withdraws its task: no ghost task', async () => {
@@ -154,7 +155,7 @@ export function describeApp(name: string, createApp: AppFactory): void {
     });
 
     test('once shutdown has begun, new requests are refused and waiting ones get 503', async () => {
-      const [app, base] = await start({ workers: 1, queueSize: 1, taskMs: 200 });
+      const [app, base] = await start({ workers: 1, queueSize: 1, taskMs: 1000 });
       expect((await fetch(`${base}/task/1`)).status).toBe(200);
       expect((await fetch(`${base}/task/2`)).status).toBe(200);
       const waiting = fetch(`${base}/task/3`);
