@@ -104,7 +104,7 @@ function createHandler(pool: WorkerPool<undefined>, admission: { shuttingDown: b
     if (path !== '/stats' && !isTask) return reply(response, 404, 'Not found\n');
     if (request.method !== 'GET') return reply(response, 405, 'Method not allowed\n', { Allow: 'GET' });
     if (path === '/stats') {
-      const body = JSON.stringify({ ...pool.stats(), waiting: admission.waiting, shuttingDown: false });
+      const body = JSON.stringify({ ...pool.stats(), waiting: admission.waiting });
       return reply(response, 200, `${body}\n`, { 'Content-Type': 'application/json' });
     }
     let id: string;

@@ -39,7 +39,7 @@ export function createHandler(pool: WorkerPool, admission: Admission): RequestLi
       return;
     }
     if (route.kind === 'stats') {
-      reply(response, 200, `${JSON.stringify({ ...pool.stats(), waiting: admission.waiting, shuttingDown: false })}\n`, {
+      reply(response, 200, `${JSON.stringify({ ...pool.stats(), waiting: admission.waiting })}\n`, {
         'Content-Type': 'application/json',
       });
       return;

@@ -44,6 +44,13 @@ describe('the production-pattern program', () => {
     expect(stdout.at(-1)).toBe('Shutdown complete');
   });
 
+  test('an invalid setting is named and the program exits 2', async () => {
+    const { code, stdout, stderr } = await runMain({ JOB_MS: 'soon' });
+    expect(code).toBe(2);
+    expect(stdout).toEqual([]);
+    expect(stderr).toEqual(['Expected `JOB_MS` to be an integer of at least 0, got "soon"']);
+  });
+
   test('a shutdown that outlasts SHUTDOWN_TIMEOUT_MS gives up and exits 1', async () => {
     const { code, stdout, stderr } = await runMain({ JOB_MS: '60000', SHUTDOWN_TIMEOUT_MS: '100' });
     expect(code).toBe(1);

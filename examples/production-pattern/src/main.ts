@@ -14,9 +14,20 @@ import { startWorkers } from './start-workers.js';
 const NUM_WORKERS = 3;
 const NUM_JOBS = 5;
 
-const jobMs = integerFromEnv('JOB_MS', 500);
-const jobTimeoutMs = integerFromEnv('JOB_TIMEOUT_MS', 10_000);
-const shutdownTimeoutMs = integerFromEnv('SHUTDOWN_TIMEOUT_MS', 10_000);
+function readSettings() {
+  try {
+    return {
+      jobMs: integerFromEnv('JOB_MS', 500),
+      jobTimeoutMs: integerFromEnv('JOB_TIMEOUT_MS', 10_000),
+      shutdownTimeoutMs: integerFromEnv('SHUTDOWN_TIMEOUT_MS', 10_000),
+    };
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+}
+
+const { jobMs, jobTimeoutMs, shutdownTimeoutMs } = readSettings();
 
 // 1. Start the workers before there is any work.
 const [jobs, wg] = startWorkers(NUM_WORKERS, jobMs);
