@@ -405,7 +405,9 @@ console.log(`\n${section}\n`);
 if (narrowed) {
   console.log('(narrowed by BENCH_LIBS/BENCH_WORKLOADS: RESULTS.md and results.json left as they were)');
 } else {
-  writeFileSync(RESULTS_JSON, `${JSON.stringify({ startedAt, host, runs, records }, null, 1)}\n`);
+  // One record per line: small, and a re-run diffs line by line.
+  const head = JSON.stringify({ startedAt, host, runs }).slice(0, -1);
+  writeFileSync(RESULTS_JSON, `${head},"records":[\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`);
   const md = readFileSync(RESULTS_MD, 'utf8');
   const a = md.indexOf(START);
   const b = md.indexOf(END);
