@@ -1,5 +1,5 @@
 import { CLOSE_OF_CLOSED, ClosedChannelError, SEND_ON_CLOSED } from './errors.js';
-import { RESOLVED, paced, pacedWith } from './pace.js';
+import { RESOLVED, pace, paced, pacedWith, resumeWith } from './pace.js';
 import { Ring } from './ring.js';
 import { CASE, NEXT, RECV, SEND, WaitQueue, Waiter, promiseFor } from './waiter.js';
 
@@ -181,7 +181,12 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
   recv(signal?: AbortSignal): Promise<RecvResult<T>> {
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
     const outcome = this.poll();
-    if (outcome === DONE_NOW) return pacedWith<RecvResult<T>>([this.takeReceived(), true]);
+    if (outcome === DONE_NOW) {
+      // pace() and Promise.resolve here, beside the array literal: see pacedWith.
+      const wait = pace();
+      const result: RecvResult<T> = [this.takeReceived(), true];
+      return wait === null ? Promise.resolve(result) : resumeWith(wait, result);
+    }
     if (outcome === IS_CLOSED) return pacedWith<RecvResult<T>>(CLOSED_RESULT);
     const waiter = new Waiter<T>(RECV, undefined, null, 0);
     const promise = promiseFor<RecvResult<T>>(waiter);

@@ -1,6 +1,6 @@
 import { Channel, DONE_NOW, IS_CLOSED, describe, type RecvChannel, type SendChannel } from './channel.js';
 import { ClosedChannelError, SEND_ON_CLOSED } from './errors.js';
-import { pacedWith } from './pace.js';
+import { pace, resumeWith } from './pace.js';
 import { SelectWait } from './select-wait.js';
 import { CASE, Waiter, promiseFor } from './waiter.js';
 
@@ -108,7 +108,12 @@ export function select<const Cs extends readonly Case[]>(cases: Cs, signal?: Abo
   let chosen: number;
   try {
     chosen = pollCases(cases);
-    if (chosen >= 0) return pacedWith(runCase(cases, chosen) as SelectResult<Cs>);
+    if (chosen >= 0) {
+      // pace() and Promise.resolve here, beside runCase's array: see pacedWith.
+      const wait = pace();
+      const result = runCase(cases, chosen) as SelectResult<Cs>;
+      return wait === null ? Promise.resolve(result) : resumeWith(wait, result);
+    }
   } catch (error) {
     return Promise.reject(error);
   }
