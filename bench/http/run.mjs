@@ -42,6 +42,7 @@ const servers = [
   { name: 'http-server-pool', label: 'examples/http-server-pool (@gochan/pool)' },
 ];
 
+const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const results = [];
 let failed = false;
 for (const server of servers) {
@@ -235,7 +236,8 @@ function writeResults(all) {
     '## HTTP server under load',
     '',
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus.length} × ${cpus[0]?.model.trim()}, ` +
-      `${mib(os.totalmem() / 1024)} MiB, ${os.type()} ${os.release()}, Node ${process.version}; shared with other work, so read the ratios, not the absolutes.`,
+      `${mib(os.totalmem() / 1024)} MiB, ${os.type()} ${os.release()}, Node ${process.version}, load average ${loadAtStart} at the start; ` +
+      'autocannon ran on the same cores, and the machine is shared with other work: read the ratios, not the absolutes.',
     '',
     `Each server ran in a fresh process with ${WORKERS} workers, tasks of ${TASK_MS} ms (capacity ${CAPACITY} tasks/s) and a queue of ${QUEUE_SIZE}. ` +
       `autocannon offered ${RATE} requests/s (twice the capacity) on ${CONNECTIONS} loopback connections for ${LOAD_SECONDS} s, each request a new task id. ` +
