@@ -18,10 +18,10 @@ export interface Job {
 }
 
 /**
- * processJob does the work of one job (the article's `process`): here, `workMs` milliseconds of pretend
- * work that end early, with the context's error, once the job's context is
- * done. Go would write the same wait as a `select` on `time.After` and
- * `ctx.Done()`.
+ * processJob does the work of one job (the article's `process`): here,
+ * `workMs` milliseconds of pretend work that end early, with the context's
+ * error, once the job's context is done. Go writes the same wait as a
+ * `select` on `time.After` and `ctx.Done()`.
  *
  * @returns undefined when the work is done, else the reason it stopped.
  */
