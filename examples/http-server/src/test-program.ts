@@ -98,7 +98,7 @@ function collectLines(stream: Readable, into: string[], onLine: () => void): voi
   });
 }
 
-/** processed maps each task id to the worker lines printed for it, in order. */
+/** linesByTask maps each task id to what the workers printed for it, in order: `processing by 2`, `finished by 2`. */
 export function linesByTask(lines: readonly string[]): Map<string, string[]> {
   const byTask = new Map<string, string[]>();
   for (const line of lines) {

@@ -2,8 +2,8 @@ import { after, recv, select } from '@gochan/channel';
 import type { Context } from '@gochan/context';
 
 /**
- * Job is one unit of work: everything a worker needs to carry it out, rather
- * than a bare number.
+ * Job is one unit of work, the article's `Job` struct: everything a worker
+ * needs to carry it out, rather than a bare number.
  */
 export interface Job {
   /** Job.id names the job in every line the workers print. */

@@ -3,8 +3,8 @@ import type { WaitGroup } from '@gochan/waitgroup';
 import { processJob, type Job } from './job.js';
 
 /**
- * worker takes jobs from `jobs` until the channel is closed and drained, the
- * way a Go worker ranges over its channel. A job that fails is logged and
+ * worker is the article's `worker` goroutine: it takes jobs from `jobs`
+ * until the channel is closed and drained (Go's `for job := range jobs`). A job that fails is logged and
  * the worker goes on with the next one: one bad job must not take a worker
  * out of the pool.
  *
