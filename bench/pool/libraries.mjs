@@ -68,6 +68,28 @@ export const libraries = {
     }
   },
 
+  /**
+   * Not a library: the pool's pattern written directly on @gochan/channel (a
+   * producer awaiting each send, workers ranging over the channel with
+   * `for await`), to show what the pool adds to its channel.
+   */
+  async 'channel, no pool'({ workers, queueSize, n, makeJob, work, offered }) {
+    const { Channel } = await import('@gochan/channel');
+    const jobs = new Channel(queueSize);
+    const resolved = Promise.resolve();
+    const worker = async () => {
+      for await (const job of jobs) await work(job);
+    };
+    const loops = Array.from({ length: workers }, worker);
+    for (let i = 0; i < n; i++) {
+      const job = makeJob(i);
+      await (jobs.trySend(job) ? resolved : jobs.send(job));
+      offered();
+    }
+    jobs.close();
+    await Promise.all(loops);
+  },
+
   /** fastq's callback API: `push(task, done)`; no backpressure of its own. */
   async 'fastq (callback)'({ workers, queueSize, n, makeJob, work, bounded, offered }) {
     const fastq = require('fastq');
