@@ -232,7 +232,8 @@ lines.push(
     'is slower than the workers, each job is handed to a worker parked on the channel, which allocates a waiter, a ' +
     'promise with its two resolving functions, and an iterator result. fastq\'s callback API, fed in synchronous ' +
     'batches, costs one hop and no promise per job. "channel, no pool" is the same pattern written directly on ' +
-    '@gochan/channel: the pool adds little to it. A CPU profile (`node --cpu-prof`) of our 4-worker run puts about a ' +
+    `@gochan/channel: the pool runs at ${noopRuns.map((w) => ratioTo(w, 'channel, no pool').toFixed(2)).join(' and ')} ` +
+    'of its speed (4 and 64 workers), the rest of the cost is the pattern\'s. A CPU profile (`node --cpu-prof`) of our 4-worker run puts about a ' +
     'quarter of the time in the garbage collector and a fifth in V8\'s promise machinery.',
   '',
   'Peak RSS follows the allocation rate, not what is kept: V8 sizes its young generation to the garbage produced ' +
