@@ -28,7 +28,7 @@ import { CASE, NEXT, RECV, SEND, WaitQueue, Waiter, promiseFor } from './waiter.
  * half-done operation.
  */
 
-/** The result of a receive: Go's `v, ok := <-ch`. `ok` is false once the channel is closed and drained. */
+/** RecvResult is the result of a receive, Go's `v, ok := <-ch`: `ok` is false once the channel is closed and drained. */
 export type RecvResult<T> = [value: T, ok: true] | [value: undefined, ok: false];
 
 /**

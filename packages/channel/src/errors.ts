@@ -12,6 +12,7 @@ export const CLOSE_OF_CLOSED = 'close of closed channel';
  * blocked Go sender panics when its channel is closed under it.
  */
 export class ClosedChannelError extends Error {
+  /** Always `"ClosedChannelError"`, so the error can be told apart without `instanceof`. */
   override readonly name: 'ClosedChannelError' = 'ClosedChannelError';
 
   /** @param message Go's panic text: `"send on closed channel"` or `"close of closed channel"`. */

@@ -9,7 +9,9 @@ import { CASE, Waiter, promiseFor } from './waiter.js';
  * Made by {@link recv}.
  */
 export interface RecvCase<T> {
+  /** Tells a receive case from a send case: always `"recv"`. */
   readonly op: 'recv';
+  /** The channel the case receives from. */
   readonly channel: RecvChannel<T>;
 }
 
@@ -18,15 +20,18 @@ export interface RecvCase<T> {
  * Made by {@link send}.
  */
 export interface SendCase<T> {
+  /** Tells a send case from a receive case: always `"send"`. */
   readonly op: 'send';
+  /** The channel the case sends on. */
   readonly channel: SendChannel<T>;
+  /** The value the case sends if it runs. */
   readonly value: T;
 }
 
-/** A select case; `null` or `undefined` in a case list is a case that is never ready, as a nil channel in Go. */
+/** Case is one entry of a select's case list, Go's `case` clause: a receive or a send case, or `null`/`undefined` for a case that is never ready (Go's nil channel). */
 export type Case = RecvCase<any> | SendCase<any> | null | undefined;
 
-/** What case `I` of type `C` yields when it runs. */
+/** CaseResult is what case `I` of type `C` yields when it runs: Go's `v, ok` of a receive case, or nothing for a send case. */
 export type CaseResult<C, I extends number> =
   C extends RecvCase<infer T>
     ? [index: I, value: T, ok: true] | [index: I, value: undefined, ok: false]
@@ -35,8 +40,10 @@ export type CaseResult<C, I extends number> =
       : never;
 
 /**
- * The result of a select over `Cs`: `[index, value, ok]`, a union with one
- * member per case, so that testing `index` narrows `value` and `ok`.
+ * SelectResult is the result of a select over `Cs`: which case ran (Go's
+ * `switch` over the `case` clauses) and what it received, as
+ * `[index, value, ok]` — a union with one member per case, so that testing
+ * `index` narrows `value` and `ok`.
  */
 export type SelectResult<Cs extends readonly Case[]> = {
   [K in keyof Cs]: CaseResult<Cs[K], K extends `${infer I extends number}` ? I : number>;

@@ -14,7 +14,9 @@ class SignalContext extends CancelContext {
 /**
  * fromSignal returns a context that is cancelled when `signal` aborts: the
  * way into the context world for code that is handed an `AbortSignal` (a
- * `Request.signal`, say).
+ * `Request.signal`, say). Go has no counterpart: it is the inverse of
+ * reading {@link Context.signal}, much as Go's `context.AfterFunc` bridges a
+ * context to code outside it.
  *
  * Its cause is `signal.reason`. Its err() is {@link DeadlineExceeded} when
  * that reason is named "TimeoutError" (as the reason of
