@@ -1,6 +1,5 @@
 import type { RequestListener, ServerResponse } from 'node:http';
-import { ClosedChannelError } from '@gochan/channel';
-import type { WorkerPool } from './worker-pool.js';
+import type { TaskPool } from './task-pool.js';
 
 /** MAX_ID_LENGTH is the longest task id accepted, in characters. */
 export const MAX_ID_LENGTH = 256;
@@ -17,13 +16,13 @@ export interface Admission {
  * createHandler makes the server's request listener:
  *
  * - `GET /task/{id}` queues a task and answers 200 `Task ID {id} added`;
- *   while the task channel is full the request waits (backpressure), and a
+ *   while the pool's queue is full the request waits (backpressure), and a
  *   client that goes away meanwhile takes its task back: it is never queued.
  * - `GET /stats` answers the pool's state as JSON.
  * - Anything else: 404 for an unknown path, 405 (`Allow: GET`) for another
  *   method, 400 for a bad id, 503 once shutdown has begun.
  */
-export function createHandler(pool: WorkerPool, admission: Admission): RequestListener {
+export function createHandler(pool: TaskPool, admission: Admission): RequestListener {
   return (request, response) => {
     if (admission.shuttingDown) {
       reply(response, 503, 'Shutting down\n', { Connection: 'close' });
@@ -57,9 +56,9 @@ export function createHandler(pool: WorkerPool, admission: Admission): RequestLi
   };
 }
 
-/** addTask queues the task, waiting while the channel is full, and answers. */
+/** addTask queues the task, waiting while the queue is full, and answers. */
 async function addTask(
-  pool: WorkerPool,
+  pool: TaskPool,
   admission: Admission,
   response: ServerResponse,
   id: string,
@@ -75,10 +74,10 @@ async function addTask(
   response.on('close', onClose);
   admission.waiting++;
   try {
-    await pool.taskQueue.send(pool.newTask(id), clientGone.signal);
+    await pool.submit(id, clientGone.signal);
   } catch (error) {
-    if (error instanceof ClosedChannelError) {
-      // Shutdown closed the channel while this request waited for room.
+    if (pool.isClosedError(error)) {
+      // Shutdown closed the queue while this request waited for room.
       reply(response, 503, 'Shutting down\n', { Connection: 'close' });
     } else if (!clientGone.signal.aborted) {
       throw error;

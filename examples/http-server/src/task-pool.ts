@@ -1,0 +1,35 @@
+/**
+ * TaskPool is what the HTTP server needs of a worker pool, and all it knows
+ * of one: queue a task by id, show the pool's state, shut it down. The
+ * article's `WorkerPool` is adapted to it in `app.ts`; the other version of
+ * the server adapts `@gochan/pool`'s.
+ */
+export interface TaskPool {
+  /**
+   * submit queues the task `id` (Go: `taskQueue <- task`). While the queue
+   * is full it waits (backpressure); aborting `signal` meanwhile withdraws
+   * the task: it is never queued, and the promise rejects.
+   *
+   * @throws (as a rejection) an error that `isClosedError` recognizes once
+   *   shutdown has begun, including for a submit that was waiting.
+   */
+  submit(id: string, signal: AbortSignal): Promise<void>;
+  /** isClosedError says whether `error`, from `submit`, means the pool is shutting down (the request gets 503). */
+  isClosedError(error: unknown): boolean;
+  /** stats is the pool's state as `GET /stats` shows it: at least what is queued and what is running. */
+  stats(): { queued: number; active: number };
+  /**
+   * shutdown accepts no more tasks and lets the workers finish the queue;
+   * past `timeoutMs` it cancels the tasks left and reports them. The server
+   * calls it once.
+   */
+  shutdown(timeoutMs: number): Promise<ShutdownReport>;
+}
+
+/** ShutdownReport says how a shutdown ended. */
+export interface ShutdownReport {
+  /** True when the workers were still busy when the time was up. */
+  timedOut: boolean;
+  /** The ids of the tasks cancelled then: in a worker's hands, or still queued. */
+  cancelled: string[];
+}
