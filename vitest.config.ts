@@ -27,12 +27,17 @@ const pkg = (name: string) => new URL(`./packages/${name}/src/index.ts`, import.
 
 export default defineConfig({
   resolve: {
-    alias: {
-      '@gochan/channel': pkg('channel'),
-      '@gochan/waitgroup': pkg('waitgroup'),
-      '@gochan/context': pkg('context'),
-      '@gochan/pool': pkg('pool'),
-    },
+    alias: [
+      { find: '@gochan/channel', replacement: pkg('channel') },
+      { find: '@gochan/waitgroup', replacement: pkg('waitgroup') },
+      { find: '@gochan/context', replacement: pkg('context') },
+      { find: '@gochan/pool', replacement: pkg('pool') },
+      // The pool version of the HTTP example reuses the first version's modules.
+      {
+        find: /^@gochan\/example-http-server\/(.*)$/,
+        replacement: new URL('./examples/http-server/src/$1.ts', import.meta.url).pathname,
+      },
+    ],
   },
   test: {
     reporters: ['default', summary],
