@@ -1,0 +1,26 @@
+// `pnpm test:runtimes`: the built packages under every runtime the READMEs
+// name, Node, Bun and Deno, through one framework-free smoke program
+// (tests/runtimes/smoke.mjs). Bun and Deno come from the npm registry as
+// devDependencies of tests/, so nothing is installed by hand. Fails if any
+// runtime fails or cannot be started.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const bin = (name) => `${root}tests/node_modules/.bin/${name}`;
+const smoke = 'tests/runtimes/smoke.mjs';
+const runtimes = [
+  ['node', [process.execPath, smoke]],
+  ['bun', [bin('bun'), smoke]],
+  // Local modules need no permission; --no-prompt makes any other request fail instead of asking.
+  ['deno', [bin('deno'), 'run', '--no-prompt', smoke]],
+];
+
+const failed = [];
+for (const [name, [command, ...args]] of runtimes) {
+  console.log(`\n# ${name}`);
+  const { status, error } = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (error || status !== 0) failed.push(`${name}${error ? ` (${error.message})` : ''}`);
+}
+console.log(failed.length === 0 ? '\nevery runtime passed' : `\nfailed under: ${failed.join(', ')}`);
+process.exit(failed.length === 0 ? 0 : 1);

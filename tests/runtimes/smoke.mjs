@@ -1,0 +1,139 @@
+// A smoke test of the built packages that any JavaScript runtime can run as
+// plain ESM, with no test framework: `node|bun|deno run smoke.mjs`. It
+// imports each package's dist/index.js by path, as a bundler or a runtime
+// without node_modules resolution would, and checks the behaviours most
+// likely to differ between runtimes: promise and timer scheduling (the
+// channel's yield to the event loop), AbortSignal, and timers for deadlines.
+// It ends with the line 'N passed, N failed' and exits 1 on any failure.
+const { Channel, ClosedChannelError, after, recv, select, send, trySelect } = await import('../../packages/channel/dist/index.js');
+const { WaitGroup } = await import('../../packages/waitgroup/dist/index.js');
+const { background, withCancel, withTimeout, withValue, DeadlineExceeded, Canceled } = await import('../../packages/context/dist/index.js');
+const { WorkerPool } = await import('../../packages/pool/dist/index.js');
+
+const runtime = typeof Deno !== 'undefined' ? `deno ${Deno.version.deno}` : typeof Bun !== 'undefined' ? `bun ${Bun.version}` : `node ${process.version}`;
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok || !detail ? '' : `: ${detail}`}`);
+}
+async function test(name, fn) {
+  try {
+    await fn((ok, detail) => check(name, ok, detail));
+  } catch (error) {
+    check(name, false, String(error?.stack ?? error));
+  }
+}
+
+await test('unbuffered send waits for a receiver; range ends at close', async (ok) => {
+  const ch = new Channel();
+  let sent = false;
+  const sending = ch.send(1).then(() => (sent = true));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const waited = !sent;
+  const got = [];
+  const consumer = (async () => {
+    for await (const v of ch) got.push(v);
+  })();
+  await sending;
+  await ch.send(2);
+  ch.close();
+  await consumer;
+  ok(waited && got.join() === '1,2', `waited=${waited} got=${got}`);
+});
+
+await test('close: buffered values first, then [undefined, false]; send rejects with Go\'s text', async (ok) => {
+  const ch = new Channel(2);
+  await ch.send('a');
+  ch.close();
+  const first = await ch.recv();
+  const second = await ch.recv();
+  const error = await ch.send('b').catch((e) => e);
+  ok(first[0] === 'a' && first[1] === true && second[1] === false && error instanceof ClosedChannelError && error.message === 'send on closed channel');
+});
+
+await test('select picks among ready cases at random, and after() times out', async (ok) => {
+  const a = new Channel(1000);
+  const b = new Channel(1000);
+  for (let i = 0; i < 1000; i++) {
+    a.trySend(0);
+    b.trySend(1);
+  }
+  let fromA = 0;
+  for (let i = 0; i < 1000; i++) if ((await select([recv(a), recv(b)]))[0] === 0) fromA++;
+  const [index] = await select([recv(new Channel()), recv(after(10))]);
+  const polled = trySelect([send(new Channel(), 1)]);
+  // 1000 fair coin flips: outside 380..620 has odds below one in 10^13.
+  ok(fromA > 380 && fromA < 620 && index === 1 && polled === undefined, `fromA=${fromA} index=${index}`);
+});
+
+await test('an aborted receive rejects with the reason and takes nothing', async (ok) => {
+  const ch = new Channel();
+  const controller = new AbortController();
+  const receiving = ch.recv(controller.signal);
+  controller.abort('stop');
+  const reason = await receiving.catch((e) => e);
+  ok(reason === 'stop' && ch.trySend(1) === false);
+});
+
+await test('a 10 ms timer fires while a hot channel loop runs', async (ok) => {
+  const ch = new Channel(128);
+  const start = performance.now();
+  let firedAt = Infinity;
+  setTimeout(() => (firedAt = performance.now()), 10);
+  const consumer = (async () => {
+    let sum = 0;
+    for await (const v of ch) sum += v;
+    return sum;
+  })();
+  // At least 100k messages and at least 50 ms, so the loop outlasts the
+  // timer however fast the runtime is: the timer must fire during it.
+  let n = 0;
+  while (n < 100_000 || performance.now() - start < 50) await ch.send(n++);
+  ch.close();
+  const sum = await consumer;
+  const end = performance.now();
+  ok(sum === (n * (n - 1)) / 2 && firedAt < end, `${n} messages in ${Math.round(end - start)} ms, timer at ${Math.round(firedAt - start)} ms`);
+});
+
+await test('WaitGroup: go() and wait()', async (ok) => {
+  const wg = new WaitGroup();
+  let done = 0;
+  for (let i = 0; i < 3; i++) wg.go(async () => void (await new Promise((r) => setTimeout(r, 2)), done++));
+  await wg.wait();
+  let negative = '';
+  try {
+    wg.done();
+  } catch (error) {
+    negative = error.message;
+  }
+  ok(done === 3 && wg.count === 0 && negative === 'sync: negative WaitGroup counter');
+});
+
+await test('context: timeout, cancellation through the tree, signal, values', async (ok) => {
+  const [parent, cancel] = withCancel(withValue(background(), 'k', 'v'));
+  const [child, cancelChild] = withTimeout(parent, 20);
+  const [late, cancelLate] = withTimeout(background(), 10);
+  await select([recv(late.done())]);
+  const timedOut = late.err() === DeadlineExceeded && late.signal.reason === DeadlineExceeded;
+  cancel();
+  const cascaded = child.err() === Canceled && child.signal.aborted && child.value('k') === 'v';
+  cancelChild();
+  cancelLate();
+  ok(timedOut && cascaded, `timedOut=${timedOut} cascaded=${cascaded}`);
+});
+
+await test('pool: run returns results, shutdown drains, submit refused after', async (ok) => {
+  const pool = new WorkerPool({ workers: 2, handler: async (job) => job.payload * 2 });
+  const results = await Promise.all([1, 2, 3].map((n) => pool.run({ id: String(n), payload: n })));
+  const report = await pool.shutdown({ timeout: 1000 });
+  const refused = await pool.submit({ id: 'x', payload: 0 }).then(() => false, () => true);
+  ok(results.join() === '2,4,6' && !report.timedOut && report.stats.completed === 3 && refused);
+});
+
+console.log(`${runtime}: ${passed} passed, ${failed} failed`);
+if (failed > 0) {
+  if (typeof Deno !== 'undefined') Deno.exit(1);
+  else process.exit(1);
+}
