@@ -7,6 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { afterFunc, background, withCancel, withTimeout, withValue, type Context } from './index.js';
 import type { Cancelable } from './cancel-context.js';
+import { foreign } from './test-foreign.js';
 
 const N = 100_000;
 const HOUR = 60 * 60 * 1000;
@@ -35,20 +36,6 @@ afterEach(() => {
 
 function timers(): number {
   return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
-}
-
-/** A foreign parent: one of ours behind an object this package does not know. */
-function foreign(inner: Context): Context {
-  return {
-    done: () => inner.done(),
-    err: () => inner.err(),
-    cause: () => inner.cause(),
-    deadline: () => inner.deadline(),
-    value: (key: unknown) => inner.value(key),
-    get signal() {
-      return inner.signal;
-    },
-  } as Context;
 }
 
 describe('100k children created and cancelled under one parent', () => {

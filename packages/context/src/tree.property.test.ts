@@ -23,6 +23,7 @@ import {
   type Context,
 } from './index.js';
 import type { Cancelable } from './cancel-context.js';
+import { foreign } from './test-foreign.js';
 
 const kinds = ['cancel', 'cause', 'timeout', 'timeoutCause', 'value', 'without', 'foreign', 'signal'] as const;
 type Kind = (typeof kinds)[number];
@@ -52,20 +53,6 @@ const cancelSpec: fc.Arbitrary<CancelSpec> = fc.record({
   atHalf: fc.integer({ min: 0, max: 25 }),
   withCause: fc.boolean(),
 });
-
-/** A foreign context: delegates everything to a context of ours it hides. */
-function foreign(inner: Context): Context {
-  return {
-    done: () => inner.done(),
-    err: () => inner.err(),
-    cause: () => inner.cause(),
-    deadline: () => inner.deadline(),
-    value: (key: unknown) => inner.value(key),
-    get signal() {
-      return inner.signal;
-    },
-  } as Context;
-}
 
 interface ModelNode {
   index: number;
