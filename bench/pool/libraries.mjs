@@ -23,6 +23,22 @@ const require = createRequire(import.meta.url);
  * half of them have finished, so that it refills in batches rather than
  * paying a promise per job. `leave` is bound once: no closure per job.
  */
+/**
+ * Feeds `n` jobs to a queue whose `push(task, callback)` calls back when the
+ * job is done (fastq's callback API, async.queue), holding at most `limit`
+ * jobs taken and not finished: the harness's backpressure for libraries that
+ * have none of their own.
+ */
+async function pushGated(queue, limit, n, makeJob, offered) {
+  const gate = new Gate(limit);
+  for (let i = 0; i < n; i++) {
+    if (gate.pending >= gate.limit) await gate.wait();
+    gate.pending++;
+    queue.push(makeJob(i), gate.leave);
+    offered();
+  }
+}
+
 class Gate {
   constructor(limit) {
     this.limit = limit;
@@ -96,13 +112,7 @@ export const libraries = {
     const queue = fastq((job, done) => {
       work(job).then(done, done);
     }, workers);
-    const gate = new Gate(bounded ? queueSize + workers : Infinity);
-    for (let i = 0; i < n; i++) {
-      if (gate.pending >= gate.limit) await gate.wait();
-      gate.pending++;
-      queue.push(makeJob(i), gate.leave);
-      offered();
-    }
+    await pushGated(queue, bounded ? queueSize + workers : Infinity, n, makeJob, offered);
     if (!queue.idle()) await new Promise((resolve) => (queue.drain = resolve));
   },
 
@@ -151,13 +161,7 @@ export const libraries = {
   async 'async.queue'({ workers, queueSize, n, makeJob, work, bounded, offered }) {
     const { queue: makeQueue } = require('async');
     const queue = makeQueue(work, workers);
-    const gate = new Gate(bounded ? queueSize + workers : Infinity);
-    for (let i = 0; i < n; i++) {
-      if (gate.pending >= gate.limit) await gate.wait();
-      gate.pending++;
-      queue.push(makeJob(i), gate.leave);
-      offered();
-    }
+    await pushGated(queue, bounded ? queueSize + workers : Infinity, n, makeJob, offered);
     if (!queue.idle()) await queue.drain();
   },
 };
