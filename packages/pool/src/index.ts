@@ -13,3 +13,13 @@ export { DEFAULT_QUEUE_SIZE, type PoolOptions } from './options.js';
 export type { ErrorHandler, Handler, Job } from './job.js';
 export type { PoolStats, ShutdownReport, WorkerStats } from './stats.js';
 export type { Worker, WorkerState } from './worker.js';
+export type { ClaimedJob, NewStoredJob, Store, StoreCounts, SubmitResult } from './store.js';
+export {
+  MemoryStore,
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_CRASHES,
+  checkLease,
+  checkMaxCrashes,
+  type DeadJob,
+  type MemoryStoreOptions,
+} from './memory-store.js';
