@@ -16,6 +16,21 @@ export class PoolClosedError extends Error {
   }
 }
 
+/**
+ * LeaseLostError is the cause with which a stored job's context is
+ * cancelled when the pool finds that its lease was lost: the renewal came
+ * too late (the process stalled), and another claimer may be running the
+ * job. Whatever the handler does next is not recorded: the job's outcome is
+ * the new claimer's.
+ */
+export class LeaseLostError extends Error {
+  /** @param message - Which job lost its lease. */
+  constructor(message: string) {
+    super(message);
+    this.name = 'LeaseLostError';
+  }
+}
+
 /** describe renders a received value for an error message: `got 0`, `got "4"`, `got an object`. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

@@ -8,10 +8,12 @@
  * @packageDocumentation
  */
 export { WorkerPool, CANCEL_GRACE_MS } from './pool.js';
-export { PoolClosedError } from './errors.js';
-export { DEFAULT_QUEUE_SIZE, type PoolOptions } from './options.js';
+export { LeaseLostError, PoolClosedError } from './errors.js';
+export { DEFAULT_MAX_ATTEMPTS, DEFAULT_QUEUE_SIZE, MAX_JOB_ID_LENGTH, defaultBackoff, type PoolOptions } from './options.js';
+export { jsonCodec, type Codec } from './codec.js';
+export type { FeedStats } from './store-feed.js';
 export type { ErrorHandler, Handler, Job } from './job.js';
-export type { PoolStats, ShutdownReport, WorkerStats } from './stats.js';
+export type { PoolStats, ShutdownReport, StoreStats, WorkerStats } from './stats.js';
 export type { Worker, WorkerState } from './worker.js';
 export type { ClaimedJob, NewStoredJob, Store, StoreCounts, SubmitResult } from './store.js';
 export {

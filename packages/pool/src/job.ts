@@ -13,7 +13,12 @@ import type { Worker } from './worker.js';
  * ```
  */
 export interface Job<P> {
-  /** Names the job in logs, stats and the shutdown report; the pool does not require it to be unique. */
+  /**
+   * Names the job in logs, stats and the shutdown report: 1 to
+   * MAX_JOB_ID_LENGTH characters. A pool without a store does not require it
+   * to be unique; a store adds a job only if no job of that id is waiting or
+   * running there.
+   */
   id: string;
   /** What the handler works on. */
   payload: P;
@@ -24,6 +29,12 @@ export interface Job<P> {
    * DeadlineExceeded, but its worker stays busy until the handler returns.
    */
   ctx?: Context | undefined;
+  /**
+   * Which attempt this is, from 1, for a job that came from a store: one
+   * more than the times it failed before (a crash of the process that ran it
+   * does not count). Set by the pool; undefined for a pool without a store.
+   */
+  readonly attempt?: number | undefined;
 }
 
 /**

@@ -1,12 +1,28 @@
 import type { Context } from '@gochan/context';
 import { describe } from './errors.js';
+import { jsonCodec, type Codec } from './codec.js';
 import type { ErrorHandler, Handler } from './job.js';
+import type { Store } from './store.js';
 
 /**
  * DEFAULT_QUEUE_SIZE is the queue's capacity when `queueSize` is not given:
  * the buffered channel of the first article, Go's `make(chan Job, 100)`.
  */
 export const DEFAULT_QUEUE_SIZE = 100;
+
+/** DEFAULT_MAX_ATTEMPTS is how many times a stored job runs before it is kept as dead, when `maxAttempts` is not given. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
+/** MAX_JOB_ID_LENGTH is the longest job id a pool accepts, in UTF-16 code units. */
+export const MAX_JOB_ID_LENGTH = 1024;
+
+/**
+ * defaultBackoff is the wait before a failed stored job runs again: 1 s
+ * after the first failure, doubling each time, at most 5 minutes.
+ */
+export function defaultBackoff(attempt: number): number {
+  return Math.min(1_000 * 2 ** (attempt - 1), 300_000);
+}
 
 /**
  * PoolOptions configures a {@link WorkerPool}. Each option is a knob one of
@@ -18,12 +34,46 @@ export interface PoolOptions<P, R> {
   /** How many jobs run at once: the worker loops started (`startWorkers(n)`). A positive integer. */
   workers: number;
   /**
-   * The capacity of the jobs channel: how many submitted jobs wait for a
-   * worker before `submit` waits too (backpressure). 0 makes the channel
-   * unbuffered: a submit then waits until a worker takes the job.
+   * How many submitted jobs wait for a worker before `submit` waits too
+   * (backpressure). Without a store it is the jobs channel's capacity, and 0
+   * makes the channel unbuffered: a submit then waits until a worker takes
+   * the job. With a store it bounds the store's waiting jobs (at least 1).
    * @default 100
    */
   queueSize?: number | undefined;
+  /**
+   * Where the jobs wait: a durable {@link Store} (SQLite, Redis), or a
+   * {@link MemoryStore}. With one, `submit` resolves once the job is stored,
+   * a feeder claims jobs into the jobs channel, failed jobs are retried, and
+   * a shutdown gives its unfinished jobs back to the store. Without one
+   * (the default), the jobs channel is the queue, as in the articles.
+   */
+  store?: Store | undefined;
+  /**
+   * With a store: the jobs channel's capacity, how many claimed jobs wait in
+   * this process for a free worker. More makes the workers wait less for
+   * the store; each holds a lease, and goes back to the store at shutdown.
+   * @default workers
+   */
+  prefetch?: number | undefined;
+  /**
+   * With a store: how many times a job runs before a failure is final and
+   * the job is kept as dead. A crash of the process running it does not
+   * count (the store caps crashes apart: its `maxCrashes`).
+   * @default 3
+   */
+  maxAttempts?: number | undefined;
+  /**
+   * With a store: how long to wait before running a failed job again, given
+   * the attempt that failed (from 1), in milliseconds.
+   * @default {@link defaultBackoff}: 1 s, doubling, at most 5 minutes
+   */
+  backoff?: ((attempt: number) => number) | undefined;
+  /**
+   * With a store: how payloads are turned into text and back.
+   * @default {@link jsonCodec}
+   */
+  codec?: Codec<P> | undefined;
   /** The work of one job; see {@link Handler}. */
   handler: Handler<P, R>;
   /**
@@ -49,6 +99,17 @@ export interface ResolvedOptions<P, R> {
   handler: Handler<P, R>;
   ctx: Context | undefined;
   onError: ErrorHandler<P>;
+  /** The store and its settings, when there is one. */
+  stored: StoredOptions<P> | undefined;
+}
+
+/** The options that matter only with a store, checked. */
+export interface StoredOptions<P> {
+  store: Store;
+  prefetch: number;
+  maxAttempts: number;
+  backoff: (attempt: number) => number;
+  codec: Codec<P>;
 }
 
 /** The default onError: the first article's `log.Printf("Job failed: %v", err)`, naming the job. */
@@ -76,7 +137,32 @@ export function resolveOptions<P, R>(options: PoolOptions<P, R>): ResolvedOption
   if (typeof onError !== 'function') {
     throw new TypeError(`Expected \`onError\` to be a function, got ${describe(onError)}`);
   }
-  return { workers, queueSize, handler, ctx, onError };
+  return { workers, queueSize, handler, ctx, onError, stored: resolveStored(options, workers, queueSize) };
+}
+
+const STORE_METHODS = ['add', 'claim', 'renew', 'complete', 'fail', 'release', 'waiting', 'changed', 'counts'] as const;
+
+/** The store's options, checked: each is refused without a store, where it would mean nothing. */
+function resolveStored<P, R>(options: PoolOptions<P, R>, workers: number, queueSize: number): StoredOptions<P> | undefined {
+  const { store, prefetch = workers, maxAttempts = DEFAULT_MAX_ATTEMPTS, backoff = defaultBackoff, codec = jsonCodec as Codec<P> } = options;
+  if (store === undefined) {
+    for (const name of ['prefetch', 'maxAttempts', 'backoff', 'codec'] as const) {
+      if (options[name] !== undefined) throw new TypeError(`\`${name}\` needs a \`store\`: without one the jobs channel is the queue`);
+    }
+    return undefined;
+  }
+  const missing = typeof store === 'object' && store !== null ? STORE_METHODS.find((name) => typeof store[name] !== 'function') : 'add';
+  if (missing !== undefined || !(typeof store.leaseMs === 'number' && store.leaseMs > 0)) {
+    throw new TypeError(`Expected \`store\` to be a Store (${missing === undefined ? 'a positive leaseMs' : `a ${missing}() method`}), got ${describe(store)}`);
+  }
+  checkInteger('queueSize', queueSize, 1, 'a positive integer with a store');
+  checkInteger('prefetch', prefetch, 0, 'a non-negative integer');
+  checkInteger('maxAttempts', maxAttempts, 1, 'a positive integer');
+  if (typeof backoff !== 'function') throw new TypeError(`Expected \`backoff\` to be a function, got ${describe(backoff)}`);
+  if (typeof codec !== 'object' || codec === null || typeof codec.encode !== 'function' || typeof codec.decode !== 'function') {
+    throw new TypeError(`Expected \`codec\` to have encode() and decode(), got ${describe(codec)}`);
+  }
+  return { store, prefetch, maxAttempts, backoff, codec };
 }
 
 /**
@@ -94,7 +180,7 @@ export function checkTimeout(timeout: unknown): number | undefined {
   return timeout;
 }
 
-/** isContext: whether `value` has a Context's methods (any implementation will do). */
+/** isContext: whether `value` has the methods the pool calls on a Context, `done`, `err`, `deadline` and `value` (any implementation will do). */
 export function isContext(value: unknown): value is Context {
   const candidate = value as Partial<Record<keyof Context, unknown>> | null;
   return (
@@ -102,7 +188,8 @@ export function isContext(value: unknown): value is Context {
     candidate !== null &&
     typeof candidate.err === 'function' &&
     typeof candidate.done === 'function' &&
-    typeof candidate.deadline === 'function'
+    typeof candidate.deadline === 'function' &&
+    typeof candidate.value === 'function'
   );
 }
 

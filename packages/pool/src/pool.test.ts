@@ -42,6 +42,8 @@ describe('the first article’s program', () => {
     expect(report).toEqual({
       timedOut: false,
       unfinished: [],
+      cutOff: [],
+      notStarted: [],
       stats: {
         queued: 0,
         active: 0,
@@ -293,7 +295,7 @@ describe('the handler’s context', () => {
     cancelPool();
   });
 
-  test('with a job ctx: cancelled when the pool’s context is', async () => {
+  test('with a job ctx: cancelled when the pool’s context is, and then cut off', async () => {
     const [parent, cancelParent] = withCancel(background());
     let seen: Context | undefined;
     const pool = new WorkerPool({
@@ -305,14 +307,17 @@ describe('the handler’s context', () => {
         throw ctx.err();
       },
     });
-    const result = pool.run({ id: 'a', payload: 0, ctx: background() });
+    const a = { id: 'a', payload: 0, ctx: background() };
+    const result = pool.run(a);
     await turn();
     cancelParent();
-    await expect(result).rejects.toBe(Canceled);
+    // A cancelled parent cuts the running job off: its caller is told it did not finish.
+    await expect(result).rejects.toThrow(new PoolClosedError('Job "a" did not finish: the pool shut down'));
     expect(seen?.err()).toBe(Canceled);
     const report = await pool.shutdown();
-    expect(report.stats.failed).toBe(1);
-    expect(report.unfinished).toEqual([]);
+    expect(report.stats.failed).toBe(0);
+    expect(report.unfinished).toEqual([a]);
+    expect(report.cutOff).toEqual([a]);
   });
 });
 
@@ -404,14 +409,15 @@ describe('shutdown', () => {
     for (const j of [stubborn, polite, ...queued]) await pool.submit(j);
     const report = await pool.shutdown({ timeout: 20 });
     expect(report.timedOut).toBe(true);
-    // The polite one returned within the grace period: failed (with Canceled), not unfinished.
-    expect(report.unfinished).toEqual([stubborn, ...queued]);
-    expect(report.unfinished[0]).toBe(stubborn);
-    expect(report.stats).toMatchObject({ completed: 0, failed: 1, active: 1, queued: 0 });
+    // Both were running at the timeout: cut off, whether they then returned within the grace period or not.
+    expect(report.cutOff).toEqual([stubborn, polite]);
+    expect(report.notStarted).toEqual(queued);
+    expect(report.unfinished).toEqual([stubborn, polite, ...queued]);
+    expect(report.stats).toMatchObject({ completed: 0, failed: 0, active: 1, queued: 0 });
     expect(started.sort()).toEqual(['polite', 'stubborn']);
     // The stubborn handler returns later: it changes no counter, its worker then stops.
     await sleep(CANCEL_GRACE_MS * 3);
-    expect(pool.stats()).toMatchObject({ completed: 0, failed: 1, active: 0 });
+    expect(pool.stats()).toMatchObject({ completed: 0, failed: 0, active: 0 });
     expect(pool.workers.map((w) => w.state)).toEqual(['stopped', 'stopped']);
   });
 

@@ -4,8 +4,10 @@ import { WaitGroup } from '@gochan/waitgroup';
 import { PoolClosedError, describe } from './errors.js';
 import { JobContext } from './job-context.js';
 import type { ErrorHandler, Handler, Job } from './job.js';
-import { checkTimeout, isContext, resolveOptions, type PoolOptions } from './options.js';
+import { MAX_JOB_ID_LENGTH, checkTimeout, isContext, resolveOptions, type PoolOptions } from './options.js';
 import type { PoolStats, ShutdownReport, WorkerStats } from './stats.js';
+import { StoreFeed } from './store-feed.js';
+import type { SubmitResult } from './store.js';
 import { PoolWorker, type Worker } from './worker.js';
 
 /*
@@ -19,15 +21,21 @@ import { PoolWorker, type Worker } from './worker.js';
  * and shut down the way the first article advises: close(jobs), then
  * wg.Wait() bounded by a select on a timeout.
  *
+ * With a store (options.store), the jobs wait in the store instead, and a
+ * feeder (store-feed.ts) claims them into the channel, which then holds only
+ * the prefetched few; the workers are the same loops. Its outcomes and the
+ * shutdown's unfinished jobs are written back to the store.
+ *
  * Invariants:
  *  - At most `workers` handlers run at any time: a worker takes its next job
  *    only after its handler's promise settles, late deadlines included.
- *  - Every job the pool accepts (a submit that resolved, a trySubmit that
- *    returned true) ends exactly once: counted completed, counted failed, or
- *    listed in the shutdown report's `unfinished`. A handler that settles
- *    after the report listed its job changes no counter.
+ *  - Every job a worker receives ends exactly once: counted completed,
+ *    counted failed, or listed in the shutdown report's `unfinished` (cut
+ *    off, or never started). Without a store that is every job the pool
+ *    accepted. A job cut off changes no counter, whatever its handler does.
  *  - Once shutdown has begun or the context is cancelled, no job is
- *    accepted: the channel is closed, and submit checks before sending.
+ *    accepted: the channel is closed (by the feeder, with a store), and
+ *    submit checks before sending.
  *  - Once the context is cancelled, no job is started: a worker that
  *    receives one sets it aside for the report and stops.
  */
@@ -43,7 +51,7 @@ import { PoolWorker, type Worker } from './worker.js';
 export const CANCEL_GRACE_MS = 100;
 
 /** A promise resolved at once, shared: a submit that finds room allocates nothing. */
-const RESOLVED: Promise<void> = Promise.resolve();
+const ADDED: Promise<SubmitResult> = Promise.resolve('added');
 
 /** Where run() waits for its job's outcome. */
 interface Outcome<R> {
@@ -84,8 +92,10 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   /** The workers, id 1 to `workers`; their state changes as they work. */
   readonly workers: readonly Worker<P>[];
 
-  /** The queue: jobs submitted and not yet taken by a worker. Closed once, by #stop(). */
+  /** The queue: jobs submitted (with a store: claimed) and not yet taken by a worker. Closed once, by #stop() or the feeder. */
   readonly #jobs: Channel<Job<P>>;
+  /** The store's feeder, when there is a store. */
+  readonly #feed: StoreFeed<P> | undefined;
   /** Counts the worker loops still running; zero once they have all returned. */
   readonly #wg: WaitGroup = new WaitGroup();
   /** The pool's context, child of options.ctx: cancelled past the shutdown timeout, or with its parent. */
@@ -106,6 +116,8 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   readonly #runs: Map<Job<P>, Outcome<R>> = new Map();
   /** Jobs a worker received after the context was cancelled: never started, reported. */
   readonly #notStarted: Job<P>[] = [];
+  /** Jobs whose handler was running when the shutdown ran out of time: their outcome does not count. */
+  readonly #cutOff: Set<Job<P>> = new Set();
   /** The shutdown, from its first call (or the context's cancellation) on. */
   #shutdown: Promise<ShutdownReport<P>> | undefined = undefined;
   /** Set when the report is made: outcomes arriving later are ignored (the report lists those jobs). */
@@ -121,10 +133,12 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    *   function, or a `ctx` that is not a Context.
    */
   constructor(options: PoolOptions<P, R>) {
-    const { workers, queueSize, handler, ctx, onError } = resolveOptions(options);
+    const { workers, queueSize, handler, ctx, onError, stored } = resolveOptions(options);
     this.#handler = handler;
     this.#onError = onError;
-    this.#jobs = new Channel<Job<P>>(queueSize);
+    this.#jobs = new Channel<Job<P>>(stored === undefined ? queueSize : stored.prefetch);
+    this.#feed =
+      stored === undefined ? undefined : new StoreFeed({ ...stored, jobs: this.#jobs, hold: workers + stored.prefetch, queueSize });
     [this.#ctx, this.#cancel] = withCancel(ctx ?? background());
     this.#workers = [];
     for (let id = 1; id <= workers; id++) {
@@ -143,20 +157,31 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    * the queue, at once while the queue has room; when it is full it waits
    * for a worker to take a job (backpressure).
    *
-   * @param signal - Aborting it while the submit waits withdraws the job: the
-   *   promise rejects with `signal.reason` and the job will not run.
+   * With a store it resolves once the job is durable in the store (while
+   * the store holds `queueSize` waiting jobs it waits first), with
+   * `'duplicate'` instead of `'added'` if a job of that id is already waiting
+   * or running there: then nothing was added.
+   *
+   * @param signal - Aborting it while the submit waits for room withdraws
+   *   the job: the promise rejects with `signal.reason` and the job will not
+   *   run. (With a store, once the job is on its way into the store, the
+   *   add goes through.)
+   * @returns `'added'`, or with a store `'duplicate'`.
    * @throws PoolClosedError (as a rejection) once shutdown has begun or the
    *   pool's context is cancelled, including for a submit that was waiting.
-   * @throws TypeError (as a rejection) for a job that is not an object with a
-   *   string `id`, or whose `ctx` is not a Context.
+   * @throws TypeError or RangeError (as a rejection) for a job that is not an
+   *   object with an `id` of 1 to MAX_JOB_ID_LENGTH characters, or whose
+   *   `ctx` is not a Context, or (with a store) whose payload the codec
+   *   cannot encode.
    */
-  submit(job: Job<P>, signal?: AbortSignal): Promise<void> {
+  submit(job: Job<P>, signal?: AbortSignal): Promise<SubmitResult> {
     const refused = this.#refuse(job);
     if (refused !== undefined) return Promise.reject(refused);
+    if (this.#feed !== undefined) return this.#feed.submit(job, signal);
     if (signal === undefined || !signal.aborted) {
-      if (this.#jobs.trySend(job)) return RESOLVED;
+      if (this.#jobs.trySend(job)) return ADDED;
     }
-    return this.#jobs.send(job, signal).catch(closedToPoolError);
+    return this.#jobs.send(job, signal).then(added, closedToPoolError);
   }
 
   /**
@@ -165,11 +190,14 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    *
    * @returns true if the job was queued; false if the queue is full, or
    *   shutdown has begun, or the pool's context is cancelled.
-   * @throws TypeError for a job that is not an object with a string `id`.
+   * @throws TypeError or RangeError for a job that submit would refuse as
+   *   such, and TypeError with a store, where no job is queued at once (it
+   *   is durable only once a submit resolves).
    */
   trySubmit(job: Job<P>): boolean {
+    if (this.#feed !== undefined) throw new TypeError('trySubmit needs a pool without a store: a stored job is accepted only once submit() resolves');
     const refused = this.#refuse(job);
-    if (refused instanceof TypeError) throw refused;
+    if (refused instanceof TypeError || refused instanceof RangeError) throw refused;
     return refused === undefined && this.#jobs.trySend(job);
   }
 
@@ -183,8 +211,14 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    *   the grace period ended).
    * @throws DeadlineExceeded (as a rejection) if the job's deadline passed
    *   before its handler returned, whatever the handler returned.
+   * @throws TypeError (as a rejection) with a store: a stored job may run in
+   *   another process, or after this one restarts, so no caller here can
+   *   wait for its result; submit it.
    */
   run(job: Job<P>, signal?: AbortSignal): Promise<R> {
+    if (this.#feed !== undefined) {
+      return Promise.reject(new TypeError('run() needs a pool without a store: a stored job may finish in another process; use submit()'));
+    }
     if (this.#runs.has(job)) {
       return Promise.reject(new TypeError(`Job ${describe(job.id)} is already waiting for its result: submit a new job object`));
     }
@@ -235,13 +269,15 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     for (const { id, state, job } of this.#workers) {
       workers.push(job === undefined ? { id, state } : { id, state, jobId: job.id });
     }
-    return {
+    const stats: PoolStats = {
       queued: this.#jobs.length,
       active: this.#active,
       completed: this.#completed,
       failed: this.#failed,
       workers,
     };
+    if (this.#feed !== undefined) stats.store = this.#feed.stats();
+    return stats;
   }
 
   /** Shuts the pool down with no timeout, for `await using pool = new WorkerPool(...)`. */
@@ -281,6 +317,9 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
           outcome = error;
         }
         this.#finish(worker, ctx);
+        // Cut off by the shutdown: listed in its report, not counted, whatever the handler did.
+        if (this.#cutOff.has(job)) continue;
+        this.#feed?.settle(job, ok, outcome);
         if (ok) this.#succeed(job, outcome as R);
         else this.#fail(job, worker, outcome);
       }
@@ -333,6 +372,11 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     if (typeof job !== 'object' || job === null || typeof job.id !== 'string') {
       return new TypeError(`Expected \`job\` to be an object with a string \`id\`, got ${describeJob(job)}`);
     }
+    if (job.id.length === 0 || job.id.length > MAX_JOB_ID_LENGTH) {
+      return new RangeError(
+        `Expected \`job.id\` to be 1 to ${MAX_JOB_ID_LENGTH} characters, got ${job.id.length === 0 ? 'an empty string' : `${job.id.length} characters`}`,
+      );
+    }
     if (job.ctx !== undefined && !isContext(job.ctx)) {
       return new TypeError(`Expected \`job.ctx\` to be a Context, got ${describe(job.ctx)}`);
     }
@@ -348,9 +392,14 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     return undefined;
   }
 
-  /** Stops taking jobs: close(jobs). Waiting submits reject; the workers drain what is queued. */
+  /**
+   * Stops taking jobs: close(jobs). Waiting submits reject; the workers drain
+   * what is queued. With a store, the feeder stops claiming and closes the
+   * channel itself (it is its only sender).
+   */
   #stop(): void {
-    if (!this.#jobs.closed) this.#jobs.close();
+    if (this.#feed !== undefined) this.#feed.stop();
+    else if (!this.#jobs.closed) this.#jobs.close();
   }
 
   /** The shutdown proper, after #stop(): wait, cancel past the timeout, report. Never rejects. */
@@ -369,8 +418,9 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     timer.abort();
     const timedOut = index === 2 && this.#wg.count > 0;
     if (index !== 0) {
-      // Out of time (or cancelled from above): cancel the handlers still
-      // running, and give them a bounded moment to return.
+      // Out of time (or cancelled from above): the jobs running now are cut
+      // off; cancel them, and give their handlers a bounded moment to return.
+      for (const worker of this.#workers) if (worker.job !== undefined) this.#cutOff.add(worker.job);
       this.#cancel();
       const grace = new AbortController();
       await select([recv(stopped), recv(after(CANCEL_GRACE_MS, grace.signal))]);
@@ -384,22 +434,31 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    * aside unstarted, those left in the queue), settles their run() callers,
    * and freezes the counters into the report.
    */
-  #report(timedOut: boolean): ShutdownReport<P> {
-    const unfinished: Job<P>[] = [];
-    for (const worker of this.#workers) if (worker.job !== undefined) unfinished.push(worker.job);
-    unfinished.push(...this.#notStarted);
+  async #report(timedOut: boolean): Promise<ShutdownReport<P>> {
+    const cutOff = [...this.#cutOff];
+    const notStarted = [...this.#notStarted];
+    if (this.#feed !== undefined) await this.#feed.fed; // the feeder has closed the channel
     for (let next = this.#jobs.tryRecv(); next !== undefined && next[1]; next = this.#jobs.tryRecv()) {
-      unfinished.push(next[0]);
+      notStarted.push(next[0]);
     }
+    const unfinished = [...cutOff, ...notStarted];
     this.#reported = true;
-    const stats = this.stats();
     // Go's `defer cancel()`: release the context, and with it its link to the parent.
     this.#cancel();
     for (const job of unfinished) {
       this.#takeRun(job)?.reject(new PoolClosedError(`Job ${describe(job.id)} did not finish: the pool shut down`));
     }
-    return { timedOut, unfinished, stats };
+    if (this.#feed !== undefined) {
+      // Back to the store, ready at once for the next process; then wait for every write.
+      this.#feed.release(unfinished);
+      await this.#feed.close();
+    }
+    return { timedOut, unfinished, cutOff, notStarted, stats: this.stats() };
   }
+}
+
+function added(): SubmitResult {
+  return 'added';
 }
 
 /** A send rejected because the channel closed under it: the pool began shutting down while the submit waited. */

@@ -1,4 +1,6 @@
 import type { Job } from './job.js';
+import type { FeedStats } from './store-feed.js';
+import type { StoreCounts } from './store.js';
 import type { WorkerState } from './worker.js';
 
 /** WorkerStats is one worker's line in {@link PoolStats}: the Go `Worker` struct's ID, and what it is doing. */
@@ -28,7 +30,15 @@ export interface PoolStats {
   failed: number;
   /** Each worker's state, in id order. */
   workers: WorkerStats[];
+  /**
+   * With a store: the store's jobs by state (every process's, as this one
+   * last saw them), and this pool's dealings with it.
+   */
+  store?: StoreStats;
 }
+
+/** StoreStats is the store's part of {@link PoolStats}. */
+export interface StoreStats extends StoreCounts, FeedStats {}
 
 /**
  * ShutdownReport is what {@link WorkerPool.shutdown} resolves with (Go's
@@ -41,11 +51,20 @@ export interface ShutdownReport<P> {
   /** True if the timeout passed while workers were still running jobs or the queue still held some. */
   timedOut: boolean;
   /**
-   * The jobs that did not finish: first those still running when the grace
-   * period after cancelling ended (their handlers ignored the cancellation),
-   * then those never started, in queue order.
+   * The jobs that did not finish: `cutOff`, then `notStarted`. They are
+   * counted neither completed nor failed; with a store they went back to it,
+   * ready for the next process.
    */
   unfinished: Job<P>[];
+  /**
+   * The jobs whose handler was still running when the timeout passed (or the
+   * parent context was cancelled): their context was cancelled, and whatever
+   * the handler did then (returned, threw, or ignored the cancellation) does
+   * not count.
+   */
+  cutOff: Job<P>[];
+  /** The jobs never started: left in the queue, in queue order. */
+  notStarted: Job<P>[];
   /** The counters when the report was made. */
   stats: PoolStats;
 }

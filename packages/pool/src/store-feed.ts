@@ -1,0 +1,307 @@
+import type { Channel } from '@gochan/channel';
+import { DeadlineExceeded, background, withCancelCause, withDeadline, type Context } from '@gochan/context';
+import type { Codec } from './codec.js';
+import { LeaseLostError, PoolClosedError, describe } from './errors.js';
+import type { Job } from './job.js';
+import type { StoreStats } from './stats.js';
+import type { ClaimedJob, Store, SubmitResult } from './store.js';
+
+/*
+ * StoreFeed is the pool's side of a Store: the feeder loop that claims jobs
+ * and sends them into the pool's jobs channel (Go: a goroutine doing
+ * `for { for _, j := range store.Claim(n) { jobs <- j } }`), the submit that
+ * waits for room in the store, the lease renewals, and the outcomes written
+ * back. The workers see only the channel, as in the articles.
+ *
+ * Invariants:
+ *  - #held has every job this pool claimed and has not yet settled, released
+ *    or lost: in the channel's buffer, in the feeder's hands, or running. Its
+ *    size never exceeds workers + prefetch + 1.
+ *  - A job leaves #held exactly once: settled (complete or fail), released
+ *    (shutdown), or lost (a renewal found its lease taken). Only the first
+ *    of these writes to the store.
+ *  - The feeder is the channel's only sender, so it alone closes it, once
+ *    its loop has ended (Go: the sender closes).
+ *  - Within this process, store.waiting() + #adding never passes queueSize
+ *    because of a submit: room is checked and #adding raised in one step.
+ */
+
+/** What the pool keeps for a job it holds: its claim, and how to end the job's context. */
+interface Held {
+  readonly claim: ClaimedJob;
+  readonly cancel: (cause?: unknown) => void;
+}
+
+/** FeedOptions are the pool's settings that the feed uses. */
+export interface FeedOptions<P> {
+  store: Store;
+  jobs: Channel<Job<P>>;
+  codec: Codec<P>;
+  /** Jobs the pool may hold at once: workers + prefetch. */
+  hold: number;
+  queueSize: number;
+  maxAttempts: number;
+  backoff: (attempt: number) => number;
+}
+
+/** FeedStats are the feed's counters, shown in the pool's stats. */
+export interface FeedStats {
+  /** Jobs this pool claimed and holds: prefetched or running. */
+  held: number;
+  /** Jobs whose lease this pool lost to another claimer (its handler's context is cancelled with LeaseLostError). */
+  leasesLost: number;
+  /** Renewals that failed (the store could not be reached); the leases may then expire. */
+  renewFailures: number;
+  /** Claims and writes that the store failed; the feeder retries. */
+  storeErrors: number;
+}
+
+export class StoreFeed<P> {
+  readonly #store: Store;
+  readonly #jobs: Channel<Job<P>>;
+  readonly #codec: Codec<P>;
+  readonly #hold: number;
+  readonly #queueSize: number;
+  readonly #maxAttempts: number;
+  readonly #backoff: (attempt: number) => number;
+  /** Aborted by stop(): ends the feeder's claim and the submits waiting for room. */
+  readonly #stopped = new AbortController();
+  /** The jobs held, see the invariants. */
+  readonly #held = new Map<Job<P>, Held>();
+  /** Adds sent to the store and not yet resolved. */
+  #adding = 0;
+  /** Writes (complete, fail, release) not yet resolved: drain() waits for them. */
+  readonly #writes = new Set<Promise<unknown>>();
+  /** The renewal timer, every third of the lease; cleared by close(). */
+  readonly #renewTimer: ReturnType<typeof setInterval>;
+  /** Set while a renewal is in flight, so that a slow store never sees two at once. */
+  #renewing = false;
+  readonly #stats: FeedStats = { held: 0, leasesLost: 0, renewFailures: 0, storeErrors: 0 };
+  /** Resolves once the feeder loop has ended and closed the channel. */
+  readonly fed: Promise<void>;
+
+  constructor(options: FeedOptions<P>) {
+    this.#store = options.store;
+    this.#jobs = options.jobs;
+    this.#codec = options.codec;
+    this.#hold = options.hold;
+    this.#queueSize = options.queueSize;
+    this.#maxAttempts = options.maxAttempts;
+    this.#backoff = options.backoff;
+    this.#renewTimer = setInterval(() => this.#renew(), Math.max(1, this.#store.leaseMs / 3));
+    // A renewal alone must not keep a Node process alive.
+    (this.#renewTimer as { unref?: () => void }).unref?.();
+    this.fed = this.#feed();
+  }
+
+  /**
+   * submit encodes the job, waits while the store holds queueSize waiting
+   * jobs, and adds it: resolved once durable. `signal` withdraws it only
+   * while it waits for room; once sent to the store, the add goes through.
+   */
+  async submit(job: Job<P>, signal: AbortSignal | undefined): Promise<SubmitResult> {
+    let payload: string;
+    try {
+      payload = this.#codec.encode(job.payload);
+      if (typeof payload !== 'string') throw new TypeError(`the codec returned ${describe(payload)}, not a string`);
+    } catch (error) {
+      throw new TypeError(`Cannot submit job ${describe(job.id)}: its payload cannot be encoded (${String((error as Error)?.message ?? error)})`, {
+        cause: error,
+      });
+    }
+    const deadline = job.ctx?.deadline()?.getTime();
+    if (this.#full()) await this.#room(job, signal);
+    this.#adding++;
+    try {
+      return await this.#store.add({ id: job.id, payload, deadline });
+    } finally {
+      this.#adding--;
+    }
+  }
+
+  /**
+   * settle writes a finished job's outcome: complete, or fail with a retry
+   * after the backoff, or dead once out of attempts (or past its deadline,
+   * which a retry cannot meet). A job no longer held (released, lost) is left
+   * to whoever holds it now.
+   */
+  settle(job: Job<P>, ok: boolean, outcome: unknown): void {
+    const held = this.#take(job);
+    if (held === undefined) return;
+    const { claim } = held;
+    if (ok) {
+      this.#write(this.#store.complete(claim));
+      return;
+    }
+    const final = claim.attempt >= this.#maxAttempts || outcome === DeadlineExceeded;
+    // A backoff that returns no usable wait (negative, NaN) retries at once rather than never.
+    const wait = final ? 0 : Number(this.#backoff(claim.attempt));
+    const retryAt = final ? undefined : Date.now() + (wait > 0 && wait < Infinity ? wait : 0);
+    this.#write(this.#store.fail(claim, errorText(outcome), retryAt));
+  }
+
+  /** release gives held jobs back to the store, ready at once for the next process (a shutdown's unfinished jobs). */
+  release(jobs: readonly Job<P>[]): void {
+    const claims: ClaimedJob[] = [];
+    for (const job of jobs) {
+      const held = this.#take(job);
+      if (held !== undefined) claims.push(held.claim);
+    }
+    if (claims.length > 0) this.#write(this.#store.release(claims));
+  }
+
+  /** holds says whether the pool still holds `job`'s claim. */
+  holds(job: Job<P>): boolean {
+    return this.#held.has(job);
+  }
+
+  /** stop ends the feeder (what it claimed and could not send goes back) and the submits waiting for room. */
+  stop(): void {
+    this.#stopped.abort(new PoolClosedError('The pool is shutting down'));
+  }
+
+  /** drain waits for every write sent to the store, then stops renewing. */
+  async close(): Promise<void> {
+    await this.fed;
+    while (this.#writes.size > 0) await Promise.allSettled([...this.#writes]);
+    clearInterval(this.#renewTimer);
+  }
+
+  /** stats: the store's counts and the feed's own. */
+  stats(): StoreStats {
+    return { ...this.#store.counts(), ...this.#stats, held: this.#held.size };
+  }
+
+  /** The feeder loop: claim what there is room for, send it into the channel, again, until stopped. */
+  async #feed(): Promise<void> {
+    const signal = this.#stopped.signal;
+    let pause = 0;
+    try {
+      while (!signal.aborted) {
+        let claimed: ClaimedJob[];
+        try {
+          claimed = await this.#store.claim(Math.max(1, this.#hold - this.#held.size), signal);
+          pause = 0;
+        } catch (error) {
+          if (signal.aborted) break;
+          // The store failed (unreachable, busy): say so, wait, and try again; never end while the pool runs.
+          this.#stats.storeErrors++;
+          pause = Math.min(Math.max(2 * pause, 50), 5_000);
+          console.error(`pool: claiming from the store failed (retrying in ${pause} ms):`, error);
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          continue;
+        }
+        for (let i = 0; i < claimed.length; i++) {
+          const job = this.#adopt(claimed[i]!);
+          if (job === undefined) continue;
+          if (this.#jobs.trySend(job)) continue;
+          try {
+            await this.#jobs.send(job, signal);
+          } catch {
+            // Stopped while the channel was full: this job and the rest go back.
+            this.release([job]);
+            this.#write(this.#store.release(claimed.slice(i + 1)));
+            return;
+          }
+        }
+      }
+    } finally {
+      this.#jobs.close();
+    }
+  }
+
+  /** Decodes a claimed job and holds it; a payload that cannot be decoded makes the job dead, with why. */
+  #adopt(claim: ClaimedJob): Job<P> | undefined {
+    let payload: P;
+    try {
+      payload = this.#codec.decode(claim.payload);
+    } catch (error) {
+      this.#write(this.#store.fail(claim, `its payload cannot be decoded: ${errorText(error)}`, undefined));
+      return undefined;
+    }
+    const [base, cancel] = withCancelCause(background());
+    let ctx: Context = base;
+    let stopDeadline: (() => void) | undefined;
+    if (claim.deadline !== undefined) [ctx, stopDeadline] = withDeadline(base, claim.deadline);
+    const job: Job<P> = { id: claim.id, payload, ctx, attempt: claim.attempt };
+    this.#held.set(job, {
+      claim,
+      cancel: (cause) => {
+        cancel(cause);
+        stopDeadline?.();
+      },
+    });
+    return job;
+  }
+
+  /** Removes a job from #held and ends its context; undefined if it was not held. */
+  #take(job: Job<P>, cause?: unknown): Held | undefined {
+    const held = this.#held.get(job);
+    if (held === undefined) return undefined;
+    this.#held.delete(job);
+    held.cancel(cause);
+    return held;
+  }
+
+  #full(): boolean {
+    return this.#store.waiting() + this.#adding >= this.#queueSize;
+  }
+
+  /** Waits until the store has room for one more waiting job. */
+  async #room(job: Job<P>, signal: AbortSignal | undefined): Promise<void> {
+    const stopped = this.#stopped.signal;
+    const wait = signal === undefined ? stopped : AbortSignal.any([signal, stopped]);
+    while (this.#full()) {
+      try {
+        await this.#store.changed(wait);
+      } catch (error) {
+        if (stopped.aborted && !signal?.aborted) {
+          throw new PoolClosedError(`Cannot submit job ${describe(job.id)}: the pool began shutting down while the submit waited`);
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** Renews every held lease in one call; a lease found lost cancels its job's context. */
+  #renew(): void {
+    if (this.#held.size === 0 || this.#renewing) return;
+    const jobs = [...this.#held.keys()];
+    const claims = jobs.map((job) => this.#held.get(job)!.claim);
+    this.#renewing = true;
+    this.#store.renew(claims).then(
+      (kept) => {
+        this.#renewing = false;
+        for (let i = 0; i < jobs.length; i++) {
+          if (kept[i] || this.#held.get(jobs[i]!)?.claim !== claims[i]) continue;
+          this.#stats.leasesLost++;
+          this.#take(jobs[i]!, new LeaseLostError(`Job ${describe(jobs[i]!.id)} lost its lease: another claimer may run it`));
+        }
+      },
+      (error: unknown) => {
+        this.#renewing = false;
+        this.#stats.renewFailures++;
+        console.error('pool: renewing the leases failed:', error);
+      },
+    );
+  }
+
+  /** Tracks a write until it settles; a failed write is logged (the job runs again after its lease: at least once). */
+  #write(write: Promise<unknown>): void {
+    const tracked = write.then(
+      () => void this.#writes.delete(tracked),
+      (error: unknown) => {
+        this.#writes.delete(tracked);
+        this.#stats.storeErrors++;
+        console.error('pool: writing to the store failed:', error);
+      },
+    );
+    this.#writes.add(tracked);
+  }
+}
+
+/** errorText renders a handler's error for the store: its stack if it has one, else its text. */
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}
