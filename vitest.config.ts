@@ -32,6 +32,7 @@ export default defineConfig({
       { find: '@gochan/waitgroup', replacement: pkg('waitgroup') },
       { find: '@gochan/context', replacement: pkg('context') },
       { find: '@gochan/pool', replacement: pkg('pool') },
+      { find: '@gochan/store-sqlite', replacement: pkg('store-sqlite') },
       // The pool version of the HTTP example reuses the first version's modules.
       {
         find: /^@gochan\/example-http-server\/(.*)$/,
