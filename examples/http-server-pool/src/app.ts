@@ -1,28 +1,33 @@
 import { after, recv, select } from '@gochan/channel';
+import type { Context } from '@gochan/context';
 import { createTaskServer, type App, type AppOptions } from '@gochan/example-http-server/server';
-import { PoolClosedError, WorkerPool } from '@gochan/pool';
+import { PoolClosedError, WorkerPool, type Job, type Store, type Worker } from '@gochan/pool';
+import { SqliteStore } from '@gochan/store-sqlite';
 
 // The second article's server again, on @gochan/pool: the pool brings the
 // task channel, the workers, the WaitGroup, the context, the stats and the
 // bounded shutdown, and the HTTP around it is the hand-built server's. What
-// is left is the work itself.
+// is left is the work itself, and where the tasks wait: in memory as in the
+// article, or in a SQLite file that outlives the process (STORE).
 
-/** createApp makes the pool and puts the hand-built server's HTTP in front of it. */
-export function createApp({ workers, queueSize, taskMs }: AppOptions): App {
-  const cancelledWhileRunning: string[] = [];
+/**
+ * createApp makes the pool (on the store `options.store` names) and puts the
+ * hand-built server's HTTP in front of it.
+ *
+ * @throws SqliteStoreError when the SQLite file cannot be opened or is not a store's.
+ */
+export function createApp({ workers, queueSize, taskMs, store: setting, queue = 'tasks', leaseMs = 10_000 }: AppOptions): App {
+  const store: (Store & { close(): Promise<void> }) | undefined =
+    setting?.kind === 'sqlite' ? new SqliteStore(setting.path, { queue, leaseMs }) : undefined;
   const pool = new WorkerPool<undefined>({
     workers,
     queueSize,
-    handler: async (task, ctx, worker) => {
-      console.log(`Worker ${worker.id} processing task ID ${task.id}`);
-      // The article's time.Sleep, cut short when the context is cancelled.
-      const [index] = await select([recv(after(taskMs, ctx.signal)), recv(ctx.done())]);
-      if (index === 1) throw ctx.err();
-      console.log(`Worker ${worker.id} finished task ID ${task.id}`);
-    },
+    store,
+    handler: (task, ctx, worker) => work(task, ctx, worker, taskMs),
+    // With a store, a failed task runs again (three attempts in all); the
+    // only failure here is a deadline, which the tasks of this server have not.
     onError: (error, task, worker) => {
-      cancelledWhileRunning.push(task.id);
-      console.log(`Worker ${worker.id} cancelled task ID ${task.id}: ${(error as Error).message}`);
+      console.log(`Worker ${worker.id} failed task ID ${task.id}: ${(error as Error).message}`);
     },
   });
   return createTaskServer({
@@ -30,9 +35,22 @@ export function createApp({ workers, queueSize, taskMs }: AppOptions): App {
     isClosedError: (error) => error instanceof PoolClosedError,
     stats: () => pool.stats(),
     shutdown: async (timeoutMs) => {
-      const { timedOut, unfinished } = await pool.shutdown({ timeout: timeoutMs });
-      // Those running first, then those never started.
-      return { timedOut, cancelled: [...cancelledWhileRunning, ...unfinished.map((task) => task.id)] };
+      const { timedOut, cutOff, notStarted } = await pool.shutdown({ timeout: timeoutMs });
+      // Every write is in; the file is left whole for the next start.
+      await store?.close();
+      return { timedOut, cutOff: cutOff.map((task) => task.id), notStarted: notStarted.map((task) => task.id), keptInStore: store !== undefined };
     },
   });
+}
+
+/** The task: the article's time.Sleep, cut short when the context is cancelled (at a shutdown past its timeout). */
+async function work(task: Job<undefined>, ctx: Context, worker: Worker<undefined>, taskMs: number): Promise<void> {
+  const again = task.attempt !== undefined && task.attempt > 1 ? ` (attempt ${task.attempt})` : '';
+  console.log(`Worker ${worker.id} processing task ID ${task.id}${again}`);
+  const [index] = await select([recv(after(taskMs, ctx.signal)), recv(ctx.done())]);
+  if (index === 1) {
+    console.log(`Worker ${worker.id} cancelled task ID ${task.id}: ${ctx.err()!.message}`);
+    throw ctx.err();
+  }
+  console.log(`Worker ${worker.id} finished task ID ${task.id}`);
 }

@@ -1,7 +1,13 @@
-// The second article's program, on @gochan/pool: the hand-built server's
-// `serve` (environment, signals, exit status) around this folder's
-// `createApp`.
+// The second article's server on @gochan/pool, the one `pnpm start` runs:
+// its tasks wait in a SQLite file (data/tasks.db, under the folder it is
+// started from) unless STORE says otherwise, so a task answered 200 survives
+// a crash of the server; `STORE=memory` gives back the article's queue.
+import { mkdirSync } from 'node:fs';
 import { serve } from '@gochan/example-http-server/serve';
 import { createApp } from './app.js';
 
-await serve(createApp);
+/** The default store's folder, which git ignores. */
+const DATA = 'data';
+
+if (process.env.STORE === undefined || process.env.STORE.trim() === '') mkdirSync(DATA, { recursive: true });
+await serve(createApp, { defaultStore: `sqlite:${DATA}/tasks.db`, stores: ['memory', 'sqlite'] });

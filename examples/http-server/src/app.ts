@@ -18,10 +18,13 @@ import { newWorkerPool, type WorkerPool } from './worker-pool.js';
  * ```
  */
 export function createApp(options: AppOptions): App {
+  if (options.store !== undefined && options.store.kind !== 'memory') {
+    throw new RangeError(`This version of the server keeps its tasks in memory, as the article does; got a ${options.store.kind} store`);
+  }
   const wg = new WaitGroup();
   const pool = newWorkerPool(options.workers, wg, options);
   return createTaskServer({
-    submit: (id, signal) => pool.taskQueue.send(pool.newTask(id), signal),
+    submit: (id, signal) => pool.taskQueue.send(pool.newTask(id), signal).then(() => 'added'),
     isClosedError: (error) => error instanceof ClosedChannelError,
     stats: () => pool.stats(),
     shutdown: (timeoutMs) => shutdown(pool, wg, timeoutMs),
@@ -48,5 +51,10 @@ async function shutdown(pool: WorkerPool, wg: WaitGroup, timeoutMs: number): Pro
   const timedOut = index !== 0;
   pool.cancel();
   await wg.wait();
-  return { timedOut, cancelled: pool.workers.flatMap((worker) => worker.cancelled) };
+  return {
+    timedOut,
+    cutOff: pool.workers.flatMap((worker) => worker.cutOff),
+    notStarted: pool.workers.flatMap((worker) => worker.notStarted),
+    keptInStore: false,
+  };
 }

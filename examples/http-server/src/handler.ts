@@ -15,7 +15,9 @@ export interface Admission {
 /**
  * createHandler makes the server's request listener:
  *
- * - `GET /task/{id}` queues a task and answers 200 `Task ID {id} added`;
+ * - `GET /task/{id}` queues a task and answers 200 `Task ID {id} added`
+ *   (on a durable store, once the task is stored; if a task of that id is
+ *   already queued or running there, 200 says it was not added again);
  *   while the pool's queue is full the request waits (backpressure), and a
  *   client that goes away meanwhile takes its task back: it is never queued.
  * - `GET /stats` answers the pool's state as JSON.
@@ -73,8 +75,9 @@ async function addTask(
   };
   response.on('close', onClose);
   admission.waiting++;
+  let result: 'added' | 'duplicate';
   try {
-    await pool.submit(id, clientGone.signal);
+    result = await pool.submit(id, clientGone.signal);
   } catch (error) {
     if (pool.isClosedError(error)) {
       // Shutdown closed the queue while this request waited for room.
@@ -88,7 +91,8 @@ async function addTask(
     admission.waiting--;
     response.off('close', onClose);
   }
-  reply(response, 200, `Task ID ${id} added\n`);
+  // A store refuses a second task of an id that is queued or running: the first one stands.
+  reply(response, 200, result === 'added' ? `Task ID ${id} added\n` : `Task ID ${id} already queued or running: not added again\n`);
 }
 
 type Route = { kind: 'stats' } | { kind: 'task'; id: string; problem?: string };

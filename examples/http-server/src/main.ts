@@ -6,4 +6,5 @@
 import { createApp } from './app.js';
 import { serve } from './serve.js';
 
-await serve(createApp);
+// The article's queue lives in memory only: STORE may only say so.
+await serve(createApp, { defaultStore: 'memory', stores: ['memory'] });

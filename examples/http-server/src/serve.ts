@@ -1,5 +1,14 @@
 import { integerFromEnv } from './env.js';
 import type { App, AppOptions } from './server.js';
+import { parseStore, type StoreKind } from './store-setting.js';
+
+/** ServeOptions say what a version of the server can run on, and what it runs on by default. */
+export interface ServeOptions {
+  /** The `STORE` used when it is unset: `memory`, or `sqlite:<path>`. */
+  defaultStore: string;
+  /** The kinds of store this version accepts. */
+  stores: readonly StoreKind[];
+}
 
 /**
  * serve is the program's `main`, whatever pool `createApp` builds on: it
@@ -9,18 +18,27 @@ import type { App, AppOptions } from './server.js';
  *
  * Environment: PORT (8081; 0 picks a free port), WORKERS (4), TASK_MS
  * (10000), QUEUE_SIZE (1000), SHUTDOWN_TIMEOUT_MS (30000: past it the tasks
- * left are cancelled and named, and the exit status is 1). An invalid
- * setting is named and the exit status is 2; a port that cannot be listened
- * on, 1.
+ * left are cancelled and named, and the exit status is 1), STORE (`memory`
+ * or `sqlite:<path>`, as `options` allow), QUEUE (`tasks`: the queue's name
+ * within the store) and LEASE_MS (10000: how long a stored task stays with
+ * a process that stopped renewing it). An invalid setting is named and the
+ * exit status is 2; a port that cannot be listened on, or a store that
+ * cannot be opened, 1.
  *
  * @example
  * ```ts
- * await serve(createApp);
+ * await serve(createApp, { defaultStore: 'memory', stores: ['memory'] });
  * ```
  */
-export async function serve(createApp: (options: AppOptions) => App): Promise<void> {
-  const settings = readSettings();
-  const app = createApp(settings);
+export async function serve(createApp: (options: AppOptions) => App | Promise<App>, options: ServeOptions): Promise<void> {
+  const settings = readSettings(options);
+  let app: App;
+  try {
+    app = await createApp(settings);
+  } catch (error) {
+    console.error(`server error: ${(error as Error).message}`);
+    process.exit(1);
+  }
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -31,14 +49,18 @@ export async function serve(createApp: (options: AppOptions) => App): Promise<vo
       return;
     }
     stopping = true;
-    const { queued, active } = app.pool.stats();
+    const { queued, active, store } = app.pool.stats();
+    const kept = store === undefined ? '' : `; ${store.waiting} waiting task(s) stay in the store for the next start`;
     console.error(
-      `${signal}: shutting down; finishing ${active} running and ${queued} queued task(s), for at most ${settings.shutdownTimeoutMs} ms`,
+      `${signal}: shutting down; finishing ${active} running and ${queued} queued task(s), for at most ${settings.shutdownTimeoutMs} ms${kept}`,
     );
-    void app.shutdown(settings.shutdownTimeoutMs).then(({ timedOut, cancelled }) => {
+    void app.shutdown(settings.shutdownTimeoutMs).then(({ timedOut, cutOff, notStarted, keptInStore }) => {
       if (timedOut) {
+        const list = (ids: string[]): string => (ids.length === 0 ? '' : `: ${ids.join(', ')}`);
         console.error(
-          `Shutdown timed out after ${settings.shutdownTimeoutMs} ms; cancelled ${cancelled.length} task(s): ${cancelled.join(', ')}`,
+          `Shutdown timed out after ${settings.shutdownTimeoutMs} ms; cut off ${cutOff.length} running task(s)${list(cutOff)}; ` +
+            `${notStarted.length} never started${list(notStarted)}` +
+            (keptInStore ? '; all back in the store, for the next start' : ''),
         );
         process.exitCode = 1;
         return;
@@ -58,7 +80,7 @@ export async function serve(createApp: (options: AppOptions) => App): Promise<vo
   }
 }
 
-function readSettings() {
+function readSettings({ defaultStore, stores }: ServeOptions): AppOptions & { port: number; shutdownTimeoutMs: number } {
   try {
     return {
       port: integerFromEnv('PORT', 8081),
@@ -66,9 +88,25 @@ function readSettings() {
       taskMs: integerFromEnv('TASK_MS', 10_000),
       queueSize: integerFromEnv('QUEUE_SIZE', 1000),
       shutdownTimeoutMs: integerFromEnv('SHUTDOWN_TIMEOUT_MS', 30_000),
+      store: parseStore(nonEmpty('STORE') ?? defaultStore, stores),
+      queue: queueName(nonEmpty('QUEUE') ?? 'tasks'),
+      leaseMs: integerFromEnv('LEASE_MS', 10_000, 30),
     };
   } catch (error) {
     console.error((error as Error).message);
     process.exit(2);
   }
+}
+
+function nonEmpty(name: string): string | undefined {
+  const text = process.env[name]?.trim();
+  return text === undefined || text === '' ? undefined : text;
+}
+
+/** A queue's name: what a store's keys and rows carry, so printable and short. */
+function queueName(text: string): string {
+  if (text.length > 64 || !/^[\w.:-]+$/.test(text)) {
+    throw new RangeError(`Expected \`QUEUE\` to be 1 to 64 letters, digits or _ . : -, got ${JSON.stringify(text)}`);
+  }
+  return text;
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHandler, type Admission } from './handler.js';
+import type { StoreSetting } from './store-setting.js';
 import type { ShutdownReport, TaskPool } from './task-pool.js';
 
 /** AppOptions size the server's pool: what every version's `createApp` takes. */
@@ -11,6 +12,12 @@ export interface AppOptions {
   queueSize: number;
   /** How long each task's work takes, in milliseconds. */
   taskMs: number;
+  /** Where the tasks wait: in memory (the article's channel), or in a durable store. Default: memory. */
+  store?: StoreSetting | undefined;
+  /** The queue's name within a durable store. Default: `tasks`. */
+  queue?: string | undefined;
+  /** How long a stored task stays with a process that stopped renewing it, in milliseconds. Default: 10000. */
+  leaseMs?: number | undefined;
 }
 
 /**

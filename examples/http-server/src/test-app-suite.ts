@@ -8,7 +8,7 @@ import { linesByTask } from './test-program.js';
 /** What the suite needs of an app: the part of `App` both versions share. */
 export interface TestableApp {
   listen(port: number, host?: string): Promise<number>;
-  shutdown(timeoutMs: number): Promise<{ timedOut: boolean; cancelled: string[] }>;
+  shutdown(timeoutMs: number): Promise<{ timedOut: boolean; cutOff: string[]; notStarted: string[]; keptInStore: boolean }>;
 }
 
 export type AppFactory = (options: { workers: number; queueSize: number; taskMs: number }) => TestableApp;
@@ -58,7 +58,7 @@ export function describeApp(name: string, createApp: AppFactory): void {
       await waitUntil(() => log.some((line) => line.includes('finished')), 'the task is finished');
       expect(log).toEqual([expect.stringMatching(/^Worker [1-4] processing task ID 42$/), expect.stringMatching(/^Worker [1-4] finished task ID 42$/)]);
       expect(linesByTask(log).get('42')).toEqual([expect.stringMatching(/^processing by (\d)$/), log[1]!.replace(/^Worker (\d) finished.*/, 'finished by $1')]);
-      expect(await app.shutdown(1000)).toEqual({ timedOut: false, cancelled: [] });
+      expect(await app.shutdown(1000)).toEqual({ timedOut: false, cutOff: [], notStarted: [], keptInStore: false });
     });
 
     test('an id is percent-decoded, one path segment, and at most 256 characters', async () => {
@@ -133,7 +133,8 @@ export function describeApp(name: string, createApp: AppFactory): void {
 
       const report = await app.shutdown(50);
       expect(report.timedOut).toBe(true);
-      expect(report.cancelled.sort()).toEqual(['queued', 'running']);
+      expect(report.cutOff).toEqual(['running']);
+      expect(report.notStarted).toEqual(['queued']);
       // The queued task was never started; the ghost never even queued.
       expect([...linesByTask(log).keys()]).toEqual(['running']);
       expect(log.at(-1)).toMatch(/^Worker 1 cancelled task ID running: context canceled$/);
@@ -145,7 +146,7 @@ export function describeApp(name: string, createApp: AppFactory): void {
       for (const id of ids) {
         expect((await fetch(`${base}/task/${id}`)).status).toBe(200);
       }
-      expect(await app.shutdown(20_000)).toEqual({ timedOut: false, cancelled: [] });
+      expect(await app.shutdown(20_000)).toEqual({ timedOut: false, cutOff: [], notStarted: [], keptInStore: false });
       const byTask = linesByTask(log);
       expect([...byTask.keys()].sort()).toEqual(ids);
       for (const [id, lines] of byTask) {
@@ -168,7 +169,7 @@ export function describeApp(name: string, createApp: AppFactory): void {
         () => 'refused',
       );
       expect([503, 'refused']).toContain(late);
-      expect(await stopped).toEqual({ timedOut: false, cancelled: [] });
+      expect(await stopped).toEqual({ timedOut: false, cutOff: [], notStarted: [], keptInStore: false });
       expect([...linesByTask(log).keys()].sort()).toEqual(['1', '2']);
     });
 

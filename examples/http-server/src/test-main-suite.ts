@@ -3,9 +3,14 @@
 import { describe, expect, test } from 'vitest';
 import { linesByTask, Program } from './test-program.js';
 
-export function describeMain(name: string, main: string): void {
+/**
+ * describeMain runs the suite on the program `main`, with `env` added to
+ * every run (the pool version runs it with STORE=memory: the article's
+ * queue, which a shutdown drains).
+ */
+export function describeMain(name: string, main: string, env: Record<string, string> = {}): void {
   describe(name, () => {
-    const run = (env: Record<string, string>): Program => new Program(main, { PORT: '0', ...env });
+    const run = (more: Record<string, string>): Program => new Program(main, { PORT: '0', ...env, ...more });
 
     test.each(['SIGINT', 'SIGTERM'] as const)('on %s it finishes the queued tasks, prints Shutdown complete last and exits 0', async (signal) => {
       const program = run({ WORKERS: '2', TASK_MS: '300' });
@@ -57,7 +62,7 @@ export function describeMain(name: string, main: string): void {
       expect(program.stdout).toContain('Worker 1 cancelled task ID slow: context canceled');
       expect(program.stderr).toEqual([
         'SIGTERM: shutting down; finishing 1 running and 1 queued task(s), for at most 200 ms',
-        'Shutdown timed out after 200 ms; cancelled 2 task(s): slow, queued',
+        'Shutdown timed out after 200 ms; cut off 1 running task(s): slow; 1 never started: queued',
       ]);
     });
 

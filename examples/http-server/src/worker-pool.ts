@@ -36,7 +36,7 @@ export class WorkerPool {
       queued: this.taskQueue.length,
       active: this.workers.filter((worker) => worker.state === 'busy').length,
       completed: this.workers.reduce((sum, worker) => sum + worker.completed, 0),
-      failed: this.workers.reduce((sum, worker) => sum + worker.cancelled.length, 0),
+      failed: this.workers.reduce((sum, worker) => sum + worker.cutOff.length, 0),
       workers: this.workers.map(({ id, state, task }) => (task === undefined ? { id, state } : { id, state, taskId: task.id })),
     };
   }

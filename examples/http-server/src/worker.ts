@@ -23,8 +23,10 @@ export class Worker {
   task: Task | undefined = undefined;
   /** Worker.completed counts the tasks this worker finished. */
   completed = 0;
-  /** Worker.cancelled lists the ids of the tasks this worker received once cancelled: running, or not started. */
-  readonly cancelled: string[] = [];
+  /** Worker.cutOff lists the ids of the tasks this worker was running when they were cancelled. */
+  readonly cutOff: string[] = [];
+  /** Worker.notStarted lists the ids of the tasks this worker received once cancelled, and did not start. */
+  readonly notStarted: string[] = [];
 
   constructor(id: number, taskQueue: RecvChannel<Task>, taskMs: number) {
     this.id = id;
@@ -43,7 +45,7 @@ export class Worker {
         // Once the pool is cancelled, what is left in the queue is not
         // started: it is only counted, for the shutdown to name.
         if (task.ctx.err() !== undefined) {
-          this.cancelled.push(task.id);
+          this.notStarted.push(task.id);
           continue;
         }
         this.state = 'busy';
@@ -54,7 +56,7 @@ export class Worker {
           this.completed++;
           console.log(`Worker ${this.id} finished task ID ${task.id}`);
         } else {
-          this.cancelled.push(task.id);
+          this.cutOff.push(task.id);
           console.log(`Worker ${this.id} cancelled task ID ${task.id}: ${err.message}`);
         }
         this.task = undefined;
