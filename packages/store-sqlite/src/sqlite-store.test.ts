@@ -75,6 +75,14 @@ describe('SqliteStore', () => {
     expect(one.counts()).toMatchObject({ waiting: 0, running: 301 });
   });
 
+  it('a parked claim woken by many jobs at once takes only its max; the others stay waiting, not lost as running', async () => {
+    await using store = new SqliteStore(fresh());
+    const parked = store.claim(2, AbortSignal.timeout(2_000));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => store.add(job(`many${i}`))));
+    expect((await parked).map((j) => j.id)).toEqual(['many0', 'many1']);
+    expect(store.counts()).toMatchObject({ waiting: 8, running: 2 });
+  });
+
   it('a claim parked in one store sees another connection’s add by its poll', async () => {
     const path = fresh();
     await using store = new SqliteStore(path, { pollMs: 20 });

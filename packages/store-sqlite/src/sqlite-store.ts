@@ -224,17 +224,24 @@ export class SqliteStore implements Store, AsyncDisposable {
     if (claimed.length > 0) return Promise.resolve(claimed);
     return new Promise((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      /** Set once this claim resolved or rejected: a wake that comes later (the wake list is copied) does nothing. */
+      let settled = false;
+      /** Set during this claim's own transaction, whose success wakes every waker, this one included. */
+      let claiming = false;
       const stop = (): void => {
+        settled = true;
         this.#unpark(retry);
         signal.removeEventListener('abort', abort);
         if (timer !== undefined) clearTimeout(timer);
         timer = undefined;
       };
       const abort = (): void => {
+        if (settled) return;
         stop();
         reject(signal.reason);
       };
       const retry = (): void => {
+        if (settled || claiming) return;
         if (timer !== undefined) clearTimeout(timer);
         timer = undefined;
         if (this.#closed) {
@@ -243,6 +250,7 @@ export class SqliteStore implements Store, AsyncDisposable {
           return;
         }
         let jobs: ClaimedJob[];
+        claiming = true;
         try {
           jobs = this.#claimNow(max);
         } catch (error) {
@@ -250,6 +258,8 @@ export class SqliteStore implements Store, AsyncDisposable {
           stop();
           reject(error);
           return;
+        } finally {
+          claiming = false;
         }
         if (jobs.length > 0) {
           stop();

@@ -1,5 +1,5 @@
 // Shared by this package's tests: temp folders, and the built package for child processes.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,3 +33,56 @@ export function childProgram(name: string): string {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A running child program of these tests, and the lines it has written so far. */
+export interface Child {
+  readonly process: ChildProcess;
+  /** Complete lines written to stdout so far. */
+  readonly lines: string[];
+  /** Resolves once a line satisfies `test` (rejects if the child exits first, or after `ms`). */
+  line(test: (line: string) => boolean, ms?: number): Promise<string>;
+  /** Resolves with the exit code (or signal) once the child has exited and its output is read. */
+  readonly exited: Promise<number | string>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
+}
+
+/** startChild runs a child program of this package under Node, collecting its stdout lines. */
+export function startChild(program: string, args: readonly string[], options: { uid?: number; gid?: number } = {}): Child {
+  const child = spawn(process.execPath, [childProgram(program), ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const lines: string[] = [];
+  let partial = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
+    for (const listener of [...listeners]) listener();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? -1)));
+  let done = false;
+  void exited.then(() => {
+    done = true;
+    for (const listener of [...listeners]) listener();
+  });
+  const line = (test: (line: string) => boolean, ms = 20_000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error(`no such line from ${program} within ${ms} ms\n${stderr}`)), ms);
+      const finish = (error: Error | undefined, found?: string) => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        if (error) reject(error);
+        else resolve(found!);
+      };
+      const check = () => {
+        const found = lines.find(test);
+        if (found !== undefined) finish(undefined, found);
+        else if (done) finish(new Error(`${program} exited without such a line\n${stderr}`));
+      };
+      listeners.add(check);
+      check();
+    });
+  return { process: child, lines, line, exited, stderr: () => stderr };
+}

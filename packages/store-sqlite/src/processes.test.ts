@@ -1,0 +1,95 @@
+// Real child processes on one store file: sharing a queue, and killed with SIGKILL mid-work.
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from './sqlite-store.js';
+import { buildPackage, startChild, tempDir } from './test-helpers.js';
+
+const temp = tempDir();
+let files = 0;
+const fresh = (): string => join(temp.dir, `store-${++files}.db`);
+
+beforeAll(() => buildPackage(), 120_000);
+afterAll(() => temp.remove());
+
+/** Ids of the lines `<verb> <id>`. */
+const idsOf = (lines: readonly string[], verb: string): string[] => lines.filter((l) => l.startsWith(`${verb} `)).map((l) => l.slice(verb.length + 1));
+
+describe('SqliteStore across processes', () => {
+  it('three processes claiming from one file never claim the same job', async () => {
+    const path = fresh();
+    await using store = new SqliteStore(path, { pollMs: 20 });
+    const children = Array.from({ length: 3 }, () => startChild('test-child-store.mjs', [path, 'claim', '20']));
+    await Promise.all(children.map((child) => child.line((l) => l === 'ready')));
+    const total = 900;
+    for (let i = 0; i < total; i += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, k) => store.add({ id: `m${i + k}`, payload: '0', deadline: undefined })));
+    }
+    while (store.counts().completed < total) await store.changed(AbortSignal.timeout(20_000));
+    for (const child of children) child.process.kill('SIGTERM');
+    expect(await Promise.all(children.map((child) => child.exited))).toEqual([0, 0, 0]);
+    const claimed = children.flatMap((child) => idsOf(child.lines, 'claimed'));
+    expect(claimed).toHaveLength(total);
+    expect(new Set(claimed).size).toBe(total);
+    expect(store.counts()).toMatchObject({ waiting: 0, running: 0, completed: total });
+  });
+
+  it('kill -9 mid-adds and mid-commits: every resolved add is kept or completed, a completed job never comes back, nothing is invented', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          batches: fc.array(fc.integer({ min: 1, max: 600 }), { minLength: 1, maxLength: 5 }),
+          payloadBytes: fc.integer({ min: 1, max: 4_000 }),
+          completeOutOf10: fc.integer({ min: 0, max: 8 }),
+          synchronous: fc.constantFrom('full', 'normal'),
+          killAfterMs: fc.integer({ min: 0, max: 400 }),
+        }),
+        async ({ killAfterMs, ...plan }) => {
+          const path = fresh();
+          const child = startChild('test-child-store.mjs', [path, 'crash', JSON.stringify(plan)]);
+          await child.line((l) => l === 'ready');
+          await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+          child.process.kill('SIGKILL');
+          expect(await child.exited).toBe('SIGKILL');
+
+          const attempted = new Set(idsOf(child.lines, 'adding'));
+          const added = idsOf(child.lines, 'added');
+          const completing = new Set(idsOf(child.lines, 'completing'));
+          const completed = idsOf(child.lines, 'completed');
+          const failed = idsOf(child.lines, 'failed');
+
+          // Reopening runs SQLite's recovery of the WAL and the store's checks.
+          const store = new SqliteStore(path);
+          const counts = store.counts();
+          await store.close();
+          const db = new Database(path, { readonly: true });
+          const rows = db.prepare('SELECT id, state FROM gochan_jobs').all() as { id: string; state: number }[];
+          db.close();
+          const live = new Map(rows.map((row) => [row.id, row.state]));
+
+          for (const id of added) if (!live.has(id)) expect(completing, `resolved add ${id} is neither kept nor completed`).toContain(id);
+          for (const id of completed) expect(live.has(id), `completed ${id} came back`).toBe(false);
+          for (const id of failed) expect(live.get(id), `failed ${id} is not waiting for its retry`).toBe(0);
+          for (const id of live.keys()) expect(attempted, `invented job ${id}`).toContain(id);
+          // The counts row moved in the same transactions as the jobs.
+          const inState = (state: number) => rows.filter((row) => row.state === state).length;
+          expect(counts).toMatchObject({ waiting: inState(0), running: inState(1), dead: inState(2) });
+          expect(counts.completed).toBe([...attempted].filter((id) => !live.has(id) && completing.has(id)).length);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 120_000);
+
+  it.runIf(process.getuid?.() === 0)('a read-only folder (as a user who may not write it): a clear error', async () => {
+    // Root writes anywhere, so the child runs as nobody, in a folder it may read but not write.
+    chmodSync(temp.dir, 0o755);
+    const folder = join(temp.dir, 'read-only');
+    mkdirSync(folder, { mode: 0o755 });
+    const child = startChild('test-child-store.mjs', [join(folder, 'jobs.db'), 'claim', '20'], { uid: 65534, gid: 65534 });
+    expect(await child.exited).toBe(1);
+    expect(child.stderr()).toMatch(/SqliteStoreError: Cannot open the store .*jobs\.db: .*\(can this process read and write its folder\?\)/);
+  });
+});
