@@ -11,7 +11,8 @@ import type { ClaimedJob, NewStoredJob, Store, StoreCounts, SubmitResult } from 
  *
  * Invariants:
  *  - A record is in #live (by id) exactly while it is waiting or running;
- *    a dead record is in #dead only.
+ *    a dead record is in #dead only (kept until the store is dropped: dead
+ *    jobs are for a person to look at).
  *  - A waiting record is either in the ready list (runAt has come) or in
  *    #delayed; never both. A running record is in neither; its lease is in
  *    #leases (entries whose token is stale are skipped when they surface).
@@ -103,8 +104,8 @@ export class MemoryStore implements Store {
 
   /** Waiting and running records, by id. */
   readonly #live = new Map<string, MemoryRecord>();
-  /** Dead records, by id (the latest of an id). */
-  readonly #dead = new Map<string, MemoryRecord>();
+  /** Dead records, oldest first: an id may be dead more than once (it may be added again). */
+  readonly #dead: MemoryRecord[] = [];
   /** Ready records, FIFO: head is the oldest. */
   #head: MemoryRecord | undefined = undefined;
   #tail: MemoryRecord | undefined = undefined;
@@ -259,13 +260,13 @@ export class MemoryStore implements Store {
       running: this.#running,
       completed: this.#completed,
       failed: this.#failed,
-      dead: this.#dead.size,
+      dead: this.#dead.length,
     };
   }
 
   /** deadJobs lists the jobs kept as dead, with their last error. */
   deadJobs(): DeadJob[] {
-    return [...this.#dead.values()].map(({ id, payload, error, failures, crashes }) => ({
+    return this.#dead.map(({ id, payload, error, failures, crashes }) => ({
       id,
       payload,
       error: error ?? '',
@@ -347,7 +348,7 @@ export class MemoryStore implements Store {
   #bury(record: MemoryRecord): void {
     record.state = 'dead';
     this.#live.delete(record.id);
-    this.#dead.set(record.id, record);
+    this.#dead.push(record);
   }
 
   #pushReady(record: MemoryRecord): void {
