@@ -23,6 +23,9 @@ export function createApp({ workers, queueSize, taskMs, store: setting, queue = 
     workers,
     queueSize,
     store,
+    // A task takes seconds: claiming ahead of the workers would gain nothing,
+    // and what a crashed server had claimed waits out its lease.
+    prefetch: store === undefined ? undefined : 0,
     handler: (task, ctx, worker) => work(task, ctx, worker, taskMs),
     // With a store, a failed task runs again (three attempts in all); the
     // only failure here is a deadline, which the tasks of this server have not.
