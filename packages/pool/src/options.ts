@@ -166,6 +166,27 @@ function resolveStored<P, R>(options: PoolOptions<P, R>, workers: number, queueS
 }
 
 /**
+ * checkJob says what makes `job` unfit to submit, if anything: not an object
+ * with an `id` of 1 to MAX_JOB_ID_LENGTH characters, or a `ctx` that is not
+ * a Context.
+ */
+export function checkJob(job: unknown): TypeError | RangeError | undefined {
+  const candidate = job as { id?: unknown; ctx?: unknown } | null;
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.id !== 'string') {
+    const got = typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate) ? `an object with \`id\` ${describe(candidate.id)}` : describe(job);
+    return new TypeError(`Expected \`job\` to be an object with a string \`id\`, got ${got}`);
+  }
+  const { length } = candidate.id;
+  if (length === 0 || length > MAX_JOB_ID_LENGTH) {
+    return new RangeError(`Expected \`job.id\` to be 1 to ${MAX_JOB_ID_LENGTH} characters, got ${length === 0 ? 'an empty string' : `${length} characters`}`);
+  }
+  if (candidate.ctx !== undefined && !isContext(candidate.ctx)) {
+    return new TypeError(`Expected \`job.ctx\` to be a Context, got ${describe(candidate.ctx)}`);
+  }
+  return undefined;
+}
+
+/**
  * checkTimeout checks shutdown's `timeout`: a non-negative number of
  * milliseconds, `Infinity` or undefined to wait as long as it takes.
  */

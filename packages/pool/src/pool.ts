@@ -4,7 +4,7 @@ import { WaitGroup } from '@gochan/waitgroup';
 import { PoolClosedError, describe } from './errors.js';
 import { JobContext } from './job-context.js';
 import type { ErrorHandler, Handler, Job } from './job.js';
-import { MAX_JOB_ID_LENGTH, checkTimeout, isContext, resolveOptions, type PoolOptions } from './options.js';
+import { checkJob, checkTimeout, resolveOptions, type PoolOptions } from './options.js';
 import type { PoolStats, ShutdownReport, WorkerStats } from './stats.js';
 import { StoreFeed } from './store-feed.js';
 import type { SubmitResult } from './store.js';
@@ -369,17 +369,8 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
 
   /** Why submit must refuse this job, if it must. */
   #refuse(job: Job<P>): Error | undefined {
-    if (typeof job !== 'object' || job === null || typeof job.id !== 'string') {
-      return new TypeError(`Expected \`job\` to be an object with a string \`id\`, got ${describeJob(job)}`);
-    }
-    if (job.id.length === 0 || job.id.length > MAX_JOB_ID_LENGTH) {
-      return new RangeError(
-        `Expected \`job.id\` to be 1 to ${MAX_JOB_ID_LENGTH} characters, got ${job.id.length === 0 ? 'an empty string' : `${job.id.length} characters`}`,
-      );
-    }
-    if (job.ctx !== undefined && !isContext(job.ctx)) {
-      return new TypeError(`Expected \`job.ctx\` to be a Context, got ${describe(job.ctx)}`);
-    }
+    const malformed = checkJob(job);
+    if (malformed !== undefined) return malformed;
     if (this.#shutdown !== undefined) {
       return new PoolClosedError(`Cannot submit job ${describe(job.id)}: the pool is shutting down`);
     }
@@ -467,11 +458,4 @@ function closedToPoolError(error: unknown): never {
     throw new PoolClosedError('Cannot submit the job: the pool began shutting down while the submit waited');
   }
   throw error;
-}
-
-function describeJob(job: unknown): string {
-  if (typeof job === 'object' && job !== null && !Array.isArray(job)) {
-    return `an object with \`id\` ${describe((job as { id?: unknown }).id)}`;
-  }
-  return describe(job);
 }
