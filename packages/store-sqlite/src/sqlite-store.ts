@@ -152,6 +152,8 @@ export class SqliteStore implements Store, AsyncDisposable {
   readonly #db: Database.Database;
   readonly #sql: Statements;
   readonly #pollMs: number;
+  /** With synchronous 'full': statements that relax it around a claim, and restore it. */
+  readonly #relax: readonly [Database.Statement, Database.Statement] | undefined;
   /** siblings' key: the file's absolute path and the queue. */
   readonly #key: string;
   /** Tokens are this prefix (random per store) and a counter: unique across processes. */
@@ -188,6 +190,7 @@ export class SqliteStore implements Store, AsyncDisposable {
     this.path = path;
     this.#db = openDatabase(path, synchronous);
     this.#sql = prepare(this.#db);
+    this.#relax = synchronous === 'full' ? [this.#db.prepare('PRAGMA synchronous = normal'), this.#db.prepare('PRAGMA synchronous = full')] : undefined;
     this.#key = `${resolve(path)}\0${this.queue}`;
     this.#db.prepare('INSERT INTO gochan_counts (queue) VALUES (?) ON CONFLICT DO NOTHING').run(this.queue);
     this.#refresh();
@@ -442,6 +445,9 @@ export class SqliteStore implements Store, AsyncDisposable {
     let changed = false;
     const sql = this.#sql;
     const delta = this.#delta;
+    // A claim need not reach the disk before it returns: lost to a power cut, it only makes its jobs
+    // waiting again (at least once). The next fsynced commit takes it along (the log is written in order).
+    this.#relax?.[0].run();
     try {
       this.#db
         .transaction(() => {
@@ -467,6 +473,8 @@ export class SqliteStore implements Store, AsyncDisposable {
     } catch (error) {
       this.#clearDelta();
       throw error;
+    } finally {
+      this.#relax?.[1].run();
     }
     if (!changed) return claimed;
     this.#commits++;
