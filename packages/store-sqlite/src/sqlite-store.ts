@@ -28,7 +28,7 @@ import { openDatabase } from './schema.js';
  *    The poll timer runs exactly while #wakers is not empty.
  */
 
-/** SqliteStoreOptions configure a {@link SqliteStore}. */
+/** SqliteStoreOptions configure a {@link SqliteStore}: the config struct a Go version would take. */
 export interface SqliteStoreOptions {
   /**
    * The queue's name within the file: stores on one file with different
@@ -66,9 +66,9 @@ export interface SqliteStoreOptions {
   pollMs?: number | undefined;
 }
 
-/** DEFAULT_QUEUE is a store's queue name when none is given. */
+/** DEFAULT_QUEUE is a store's queue name when none is given (no Go counterpart). */
 export const DEFAULT_QUEUE = 'tasks';
-/** DEFAULT_POLL_MS is how often a parked claim looks for other processes' jobs when no `pollMs` is given. */
+/** DEFAULT_POLL_MS is how often a parked claim looks for other processes' jobs when no `pollMs` is given: Go would use a `time.Ticker`. */
 export const DEFAULT_POLL_MS = 100;
 
 /** One write waiting for the next group commit. */
@@ -124,7 +124,9 @@ const siblings = new Map<string, Set<SqliteStore>>();
  * leases, tokens, retries, dead jobs and a cap on crashes as the Store
  * contract says. Several stores, in one process or several, may share one
  * file and queue: SQLite's locks (WAL mode, a busy timeout of 5 s) keep
- * each job to one claimer. Node only.
+ * each job to one claimer. Node only. In Go you would write this by hand
+ * with `database/sql` and a claim loop; here it is one value handed to the
+ * pool, whose feeder claims from it into the jobs channel.
  *
  * Writes issued in the same turn of the event loop share one transaction
  * (group commit). Close the store after the pool's shutdown, so that the
