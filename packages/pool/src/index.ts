@@ -16,6 +16,7 @@ export type { ErrorHandler, Handler, Job } from './job.js';
 export type { PoolStats, ShutdownReport, StoreStats, WorkerStats } from './stats.js';
 export type { Worker, WorkerState } from './worker.js';
 export type { ClaimedJob, NewStoredJob, Store, StoreCounts, SubmitResult } from './store.js';
+export { parkClaim, type ParkedClaim } from './park-claim.js';
 export {
   MemoryStore,
   DEFAULT_LEASE_MS,

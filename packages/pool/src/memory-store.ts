@@ -1,5 +1,6 @@
 import { describe } from './errors.js';
 import { Heap } from './heap.js';
+import { parkClaim } from './park-claim.js';
 import type { ClaimedJob, NewStoredJob, Store, StoreCounts, SubmitResult } from './store.js';
 
 /*
@@ -155,34 +156,12 @@ export class MemoryStore implements Store {
     if (signal.aborted) return Promise.reject(signal.reason);
     const claimed = this.#claimNow(max);
     if (claimed.length > 0) return Promise.resolve(claimed);
-    return new Promise((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const stop = (): void => {
-        this.#wakers.delete(retry);
-        signal.removeEventListener('abort', abort);
-        if (timer !== undefined) clearTimeout(timer);
-        timer = undefined;
-      };
-      const abort = (): void => {
-        stop();
-        reject(signal.reason);
-      };
-      const retry = (): void => {
-        if (timer !== undefined) clearTimeout(timer);
-        timer = undefined;
-        const jobs = this.#claimNow(max);
-        if (jobs.length > 0) {
-          stop();
-          resolve(jobs);
-          return;
-        }
-        // Nothing yet: wake again when the next retry or lease is due.
-        const due = this.#nextDue();
-        if (due !== undefined) timer = setTimeout(retry, Math.max(0, due - Date.now()) + 1);
-      };
-      this.#wakers.add(retry);
-      signal.addEventListener('abort', abort, { once: true });
-      retry();
+    return parkClaim({
+      signal,
+      claimNow: () => this.#claimNow(max),
+      nextDue: () => this.#nextDue(),
+      park: (wake) => void this.#wakers.add(wake),
+      unpark: (wake) => void this.#wakers.delete(wake),
     });
   }
 

@@ -99,6 +99,38 @@ export function storeConformance(name: string, factory: StoreFactory): void {
     );
 
     it(
+      'a parked claim woken by several jobs at once delivers every job it leased',
+      withStore({}, async (store) => {
+        for (const id of ['m1', 'm2', 'm3', 'm4']) await store.add(job(id));
+        const held = await claimSoon(store, 4);
+        const parked = store.claim(10, AbortSignal.timeout(3_000));
+        await sleep(20);
+        await store.release(held);
+        const delivered = [...(await parked), ...(await claimWithin(store, 200, 10))];
+        // Whatever the parked claim leased, it handed over: nothing is left running unseen.
+        expect(delivered.map((j) => j.id).sort()).toEqual(['m1', 'm2', 'm3', 'm4']);
+        expect(store.counts()).toMatchObject({ waiting: 0, running: 4 });
+      }),
+    );
+
+    it(
+      'a parked claim that finds several expired leases delivers every job it leased',
+      withStore({ leaseMs: 300 }, async (store) => {
+        for (const id of ['e1', 'e2', 'e3']) await store.add(job(id));
+        await claimSoon(store, 3); // then the holder dies: nobody renews
+        const parked = await claimWithin(store, 2_000, 10);
+        // Every job leased now was handed to a claimer: none is running unseen.
+        expect(store.counts().running).toBe(parked.length);
+        const rest = await claimWithin(store, 50, 10);
+        expect([...parked, ...rest].map((j) => j.id).sort()).toEqual(['e1', 'e2', 'e3']);
+        // The settled claim left nothing behind that could lease a later job into the void.
+        await store.add(job('late'));
+        await sleep(450);
+        expect((await claimWithin(store, 100, 10)).map((j) => j.id)).toContain('late');
+      }),
+    );
+
+    it(
       'concurrent claims never share a job',
       withStore({}, async (store) => {
         const claims = Array.from({ length: 4 }, () => store.claim(10, AbortSignal.timeout(3_000)));
