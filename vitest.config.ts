@@ -33,6 +33,7 @@ export default defineConfig({
       { find: '@gochan/context', replacement: pkg('context') },
       { find: '@gochan/pool', replacement: pkg('pool') },
       { find: '@gochan/store-sqlite', replacement: pkg('store-sqlite') },
+      { find: '@gochan/store-redis', replacement: pkg('store-redis') },
       // The pool version of the HTTP example reuses the first version's modules.
       {
         find: /^@gochan\/example-http-server\/(.*)$/,

@@ -1,0 +1,18 @@
+/**
+ * A durable store for `@gochan/pool` on Redis Streams: one queue shared by
+ * many processes, each a consumer of the queue's consumer group; leases
+ * taken over after a crash, tokens, retries with backoff and a dead-letter
+ * stream, every change one Lua script. Node only.
+ *
+ * @packageDocumentation
+ */
+export {
+  RedisStore,
+  RedisStoreError,
+  DEFAULT_REDIS_URL,
+  DEFAULT_REDIS_QUEUE,
+  type RedisStoreOptions,
+  type RedisStoreStats,
+  type RedisDurability,
+} from './redis-store.js';
+export { redisKeys, type RedisKeys } from './scripts.js';

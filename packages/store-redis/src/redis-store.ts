@@ -1,0 +1,706 @@
+import { checkLease, checkMaxCrashes, type ClaimedJob, type DeadJob, type NewStoredJob, type Store, type StoreCounts, type SubmitResult } from '@gochan/pool';
+import { createClient, type RedisClientType } from '@redis/client';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ADD, CLAIM, COMPLETE, FAIL, GROUP, KEY_TYPES, LEAVE, RELEASE, RENEW, keyList, redisKeys, type RedisKeys } from './scripts.js';
+
+/*
+ * RedisStore keeps a queue in Redis Streams (scripts.ts has the keys and the
+ * scripts): the Store seam of @gochan/pool, shared by every process whose
+ * store names the same Redis and queue, each process one consumer of the
+ * queue's group.
+ *
+ * Invariants:
+ *  - Every change to the queue is one Lua script (atomic in Redis); writes
+ *    issued in one turn of the event loop are gathered in #pending and sent
+ *    as one script per kind (#flush), pipelined on the one connection; each
+ *    promise settles with its script's reply, so a resolved add has been
+ *    applied by Redis (and, with appendfsync always, fsynced) before.
+ *  - Every script replies with the counts hash; #counts is the last such
+ *    reply, or the last poll's (#pollCounts), whichever came later.
+ *  - #claimWakers holds the parked claims. While it is not empty, #watch
+ *    runs: a blocking XREAD of at most blockMs on its own connection, retried
+ *    until no claim is parked; each return (new entries, the time bound,
+ *    an error) wakes every parked claim, which runs the claim script again
+ *    (and so takes over expired leases within about blockMs).
+ *  - #changeWakers holds the changed() calls; while it is not empty the
+ *    counts are polled every pollMs, and any change of `waiting` (polled or
+ *    replied) wakes them all.
+ */
+
+/** RedisStoreOptions configure a {@link RedisStore}. */
+export interface RedisStoreOptions {
+  /**
+   * The Redis server: `redis://[[user]:password@]host[:port][/db]` (or
+   * `rediss://` for TLS).
+   * @default 'redis://localhost:6379'
+   */
+  url?: string | undefined;
+  /**
+   * The queue's name: its keys all carry it (`gochan:{name}:…`), so stores
+   * of different queues share a database without touching each other.
+   * @default 'tasks'
+   */
+  queue?: string | undefined;
+  /**
+   * How long a claim holds a job without renewal, in milliseconds.
+   * @default 30000
+   */
+  leaseMs?: number | undefined;
+  /**
+   * How many times a job's lease may expire (its holder presumed crashed)
+   * before the job goes to the dead-letter stream instead.
+   * @default 5
+   */
+  maxCrashes?: number | undefined;
+  /**
+   * The bound of each blocking read, in milliseconds: a parked claim looks
+   * again at least this often (and so takes over an expired lease within it).
+   * @default 1000
+   */
+  blockMs?: number | undefined;
+  /**
+   * How often, in milliseconds, a submit waiting for room (changed())
+   * reads the counts, to see the claims of other processes.
+   * @default 50
+   */
+  pollMs?: number | undefined;
+  /**
+   * How long the first connection may take, in milliseconds, before
+   * {@link RedisStore.open} gives up with a clear error. Later outages are
+   * waited out: the store reconnects for as long as it is open.
+   * @default 5000
+   */
+  connectTimeoutMs?: number | undefined;
+}
+
+/** RedisStoreStats are a RedisStore's dealings with Redis, for a person watching it. */
+export interface RedisStoreStats {
+  /** Jobs this store claimed that had run before: a retry after a failure, or a job taken over after a lease. */
+  redelivered: number;
+  /** Jobs this store took over from a holder whose lease had expired (a crash each). */
+  recovered: number;
+  /** Jobs this store sent to the dead-letter stream because their leases kept expiring. */
+  buried: number;
+  /** Renewals that failed: the script could not run (a renewal that found a lease lost is not a failure). */
+  renewFailures: number;
+  /** When the last claim script or blocking read succeeded, in ms since the epoch (0: never). */
+  lastPoll: number;
+  /** Blocking reads and polls that failed (Redis unreachable, restarting): each was retried. */
+  pollErrors: number;
+  /** Times the connection was lost and made again. */
+  reconnects: number;
+  /** Times the consumer group had vanished and this store made it again. */
+  groupsRecreated: number;
+}
+
+/**
+ * RedisDurability is what the server said of its persistence at open: with
+ * `appendonly` on and `appendfsync` `always`, a resolved add is on disk.
+ */
+export interface RedisDurability {
+  /** CONFIG GET appendonly: whether the server logs every write. */
+  readonly appendonly: boolean;
+  /** CONFIG GET appendfsync: `always`, `everysec` or `no`. */
+  readonly appendfsync: string;
+}
+
+/** RedisStoreError says why a RedisStore could not open: Redis unreachable, the password refused, a key of the wrong type. */
+export class RedisStoreError extends Error {
+  override name = 'RedisStoreError';
+}
+
+/** DEFAULT_REDIS_URL is the server a store connects to when no `url` is given. */
+export const DEFAULT_REDIS_URL = 'redis://localhost:6379';
+/** DEFAULT_REDIS_QUEUE is a store's queue name when none is given. */
+export const DEFAULT_REDIS_QUEUE = 'tasks';
+
+/** Jobs in one script call at most: a bigger batch is split, and the scripts pipelined. */
+const CHUNK = 500;
+
+type Client = RedisClientType;
+
+/** One write waiting for the next flush. */
+interface Pending<T> {
+  readonly args: readonly string[];
+  readonly resolve: (result: T) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** A claim's token, parsed: the stream entry, and its delivery count at the claim. */
+function parseToken(token: string): [entry: string, deliveries: string] | undefined {
+  const slash = token.indexOf('/');
+  return slash > 0 ? [token.slice(0, slash), token.slice(slash + 1)] : undefined;
+}
+
+/**
+ * RedisStore is a {@link Store} on Redis Streams: the shared durable store
+ * for {@link WorkerPool}'s `store` option when several processes (or
+ * machines) take work from one queue. Each store is one consumer of the
+ * queue's consumer group; a job held by a process that died is taken over
+ * by another after its lease; completed jobs are acknowledged and deleted
+ * together; failed ones wait in a sorted set for their retry, then go to a
+ * dead-letter stream with their last error. Node only.
+ *
+ * Open it with {@link RedisStore.open} (it connects and checks the keys),
+ * and close it after the pool's shutdown, so that the jobs the shutdown
+ * released are written.
+ *
+ * @example
+ * ```ts
+ * await using store = await RedisStore.open({ url: 'redis://localhost:6379', queue: 'emails', leaseMs: 10_000 });
+ * const pool = new WorkerPool<string>({ workers: 8, store, handler: async (job) => {} });
+ * ```
+ */
+export class RedisStore implements Store, AsyncDisposable {
+  /** RedisStore.leaseMs is how long a claim holds a job without renewal. */
+  readonly leaseMs: number;
+  /** RedisStore.maxCrashes is how many expired leases a job survives before it is dead. */
+  readonly maxCrashes: number;
+  /** RedisStore.queue is the queue's name. */
+  readonly queue: string;
+  /** RedisStore.keys are the queue's keys in Redis. */
+  readonly keys: RedisKeys;
+  /** RedisStore.consumer is this store's name in the consumer group: host, pid and a random part. */
+  readonly consumer: string;
+  /** RedisStore.durability is what the server said of its persistence at open; undefined if it refused CONFIG GET. */
+  durability: RedisDurability | undefined;
+
+  /** The connection for every script; reconnects on its own. */
+  readonly #client: Client;
+  /** The connection for the blocking reads, made on first need. */
+  #blocking: Client | undefined;
+  readonly #keyList: string[];
+  readonly #blockMs: number;
+  readonly #pollMs: number;
+  /** Script SHA1s, by script. */
+  readonly #shas = new Map<string, string>();
+  #pending = {
+    add: [] as Pending<SubmitResult>[],
+    complete: [] as Pending<boolean>[],
+    fail: [] as Pending<boolean>[],
+  };
+  #flushScheduled = false;
+  /** Writes sent and not yet answered: close() waits for them. */
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #counts: StoreCounts = { waiting: 0, running: 0, completed: 0, failed: 0, dead: 0 };
+  /** XAUTOCLAIM's cursor, kept between claims so a long pending list is scanned through. */
+  #cursor = '0-0';
+  /** The newest entry id the last claim saw: the blocking read waits for one after it. */
+  #top = '0-0';
+  /** When the next retry comes due (ms since the epoch), or Infinity. */
+  #nextDue = Infinity;
+  readonly #claimWakers = new Set<() => void>();
+  readonly #changeWakers = new Set<() => void>();
+  #watching = false;
+  #pollTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #closed = false;
+  readonly #stats: RedisStoreStats = {
+    redelivered: 0,
+    recovered: 0,
+    buried: 0,
+    renewFailures: 0,
+    lastPoll: 0,
+    pollErrors: 0,
+    reconnects: 0,
+    groupsRecreated: 0,
+  };
+
+  private constructor(client: Client, options: { queue: string; leaseMs: number; maxCrashes: number; blockMs: number; pollMs: number }) {
+    this.#client = client;
+    this.leaseMs = options.leaseMs;
+    this.maxCrashes = options.maxCrashes;
+    this.queue = options.queue;
+    this.keys = redisKeys(options.queue);
+    this.#keyList = keyList(this.keys);
+    this.#blockMs = options.blockMs;
+    this.#pollMs = options.pollMs;
+    this.consumer = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  }
+
+  /**
+   * RedisStore.open connects to Redis, checks that the queue's keys are
+   * free or a queue's, and makes the consumer group if need be.
+   *
+   * @throws RedisStoreError when Redis cannot be reached within `connectTimeoutMs`, refuses the password, or holds a key of another type at the queue's name.
+   * @throws RangeError or TypeError for a bad option, naming it and the value received.
+   */
+  static async open(options: RedisStoreOptions = {}): Promise<RedisStore> {
+    const url = options.url ?? DEFAULT_REDIS_URL;
+    if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) throw new TypeError(`Expected \`url\` to be a redis:// or rediss:// URL, got ${describe(url)}`);
+    const settings = {
+      queue: checkQueue(options.queue),
+      leaseMs: checkLease(options.leaseMs),
+      maxCrashes: checkMaxCrashes(options.maxCrashes),
+      blockMs: checkMs('blockMs', options.blockMs, 1_000),
+      pollMs: checkMs('pollMs', options.pollMs, 50),
+    };
+    const connectTimeout = checkMs('connectTimeoutMs', options.connectTimeoutMs, 5_000);
+    const shown = url.replace(/\/\/[^@/]*@/, '//***@');
+    let ready = false;
+    let store: RedisStore | undefined;
+    let lost = false;
+    const client = createClient({
+      url,
+      socket: {
+        connectTimeout,
+        // Before the first connection: fail (open() says why). After: retry for as long as the store is open.
+        reconnectStrategy: (retries, cause) => (ready ? Math.min(50 * 2 ** retries, 1_000) : cause),
+      },
+      pingInterval: 10_000,
+    }) as Client;
+    client.on('error', (error: Error) => {
+      if (!ready || lost) return;
+      lost = true;
+      console.error(`redis-store: the connection to ${shown} failed (${error.message}); reconnecting`);
+    });
+    client.on('ready', () => {
+      if (lost && store !== undefined) {
+        store.#stats.reconnects++;
+        console.error(`redis-store: reconnected to ${shown}`);
+      }
+      lost = false;
+    });
+    try {
+      await withTimeout(client.connect(), connectTimeout + 1_000, () => new Error(`no answer within ${connectTimeout} ms`));
+      ready = true;
+    } catch (error) {
+      client.destroy();
+      const message = String((error as Error)?.message ?? error);
+      const hint = /WRONGPASS|NOAUTH|invalid password|invalid username/i.test(message)
+        ? ' (the password or user in the URL is wrong, or missing)'
+        : ' (is redis-server running there, and is the host and port right?)';
+      throw new RedisStoreError(`Cannot connect to Redis at ${shown}: ${message}${hint}`, { cause: error });
+    }
+    store = new RedisStore(client, settings);
+    try {
+      await store.#prepare();
+    } catch (error) {
+      client.destroy();
+      throw error;
+    }
+    return store;
+  }
+
+  /** Checks the keys' types, makes the group, reads the counts and the server's persistence. */
+  async #prepare(): Promise<void> {
+    const entries = Object.entries(this.keys) as [keyof RedisKeys, string][];
+    const types = await Promise.all(entries.map(([, key]) => this.#client.sendCommand<string>(['TYPE', key])));
+    for (let i = 0; i < entries.length; i++) {
+      const [name, key] = entries[i]!;
+      if (types[i] !== 'none' && types[i] !== KEY_TYPES[name]) {
+        throw new RedisStoreError(
+          `Cannot use queue ${JSON.stringify(this.queue)}: the key ${key} holds a ${types[i]}, not a ${KEY_TYPES[name]} (another program uses this name? choose another \`queue\`)`,
+        );
+      }
+    }
+    try {
+      await this.#client.sendCommand(['XGROUP', 'CREATE', this.keys.stream, GROUP, '0', 'MKSTREAM']);
+    } catch (error) {
+      if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+    }
+    this.#setCounts(await this.#client.sendCommand<(string | null)[]>(['HMGET', this.keys.counts, 'waiting', 'running', 'completed', 'failed', 'dead']));
+    try {
+      // A flat list of names and values, or (as this client gives it) an object of them.
+      const config = await this.#client.sendCommand<string[] | Record<string, string>>(['CONFIG', 'GET', 'append*']);
+      const map = Array.isArray(config) ? fieldMap(config) : new Map(Object.entries(config));
+      this.durability = { appendonly: map.get('appendonly') === 'yes', appendfsync: map.get('appendfsync') ?? '' };
+    } catch {
+      // Managed servers may refuse CONFIG: durability stays unknown.
+    }
+  }
+
+  add(job: NewStoredJob): Promise<SubmitResult> {
+    if (this.#closed) return Promise.reject(closedError());
+    return new Promise((resolve, reject) => {
+      this.#pending.add.push({ args: [job.id, job.payload, job.deadline === undefined ? '' : String(job.deadline)], resolve, reject });
+      this.#scheduleFlush();
+    });
+  }
+
+  async claim(max: number, signal: AbortSignal): Promise<ClaimedJob[]> {
+    signal.throwIfAborted();
+    if (this.#closed) throw closedError();
+    for (;;) {
+      const run = this.#claimNow(max);
+      let jobs: ClaimedJob[];
+      try {
+        jobs = await raceAbort(run, signal);
+      } catch (error) {
+        // Aborted while the script ran: whatever it claims goes back at once.
+        if (signal.aborted) void run.then((late) => (late.length > 0 ? this.release(late) : undefined)).catch(() => {});
+        throw error;
+      }
+      if (jobs.length > 0) return jobs;
+      await this.#park(signal);
+    }
+  }
+
+  async renew(jobs: readonly ClaimedJob[]): Promise<boolean[]> {
+    const out: boolean[] = [];
+    try {
+      for (let i = 0; i < jobs.length; i += CHUNK) {
+        const args = [this.consumer, String(this.leaseMs)];
+        const known: boolean[] = [];
+        for (const job of jobs.slice(i, i + CHUNK)) {
+          const token = parseToken(job.token);
+          known.push(token !== undefined);
+          if (token !== undefined) args.push(...token);
+        }
+        const [results] = await this.#run<[number[]]>(RENEW, args);
+        let k = 0;
+        for (const ok of known) out.push(ok && results[k++] === 1);
+      }
+    } catch (error) {
+      this.#stats.renewFailures++;
+      throw error;
+    }
+    return out;
+  }
+
+  complete(job: ClaimedJob): Promise<boolean> {
+    const token = parseToken(job.token);
+    if (token === undefined) return Promise.resolve(false);
+    return new Promise((resolve, reject) => {
+      this.#pending.complete.push({ args: [...token, job.id], resolve, reject });
+      this.#scheduleFlush();
+    });
+  }
+
+  fail(job: ClaimedJob, error: string, retryAt: number | undefined): Promise<boolean> {
+    const token = parseToken(job.token);
+    if (token === undefined) return Promise.resolve(false);
+    return new Promise((resolve, reject) => {
+      this.#pending.fail.push({ args: [...token, error, retryAt === undefined ? '' : String(Math.ceil(retryAt))], resolve, reject });
+      this.#scheduleFlush();
+    });
+  }
+
+  async release(jobs: readonly ClaimedJob[]): Promise<void> {
+    for (let i = 0; i < jobs.length; i += CHUNK) {
+      const args = [this.consumer, String(this.leaseMs)];
+      for (const job of jobs.slice(i, i + CHUNK)) {
+        const token = parseToken(job.token);
+        if (token !== undefined) args.push(...token);
+      }
+      if (args.length === 2) continue;
+      const [, counts] = await this.#track(this.#run<[number[], (string | null)[]]>(RELEASE, args));
+      this.#setCounts(counts);
+      this.#wakeClaims();
+    }
+  }
+
+  waiting(): number {
+    return this.#counts.waiting;
+  }
+
+  changed(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const abort = (): void => {
+        this.#changeWakers.delete(wake);
+        reject(signal?.reason);
+      };
+      const wake = (): void => {
+        this.#changeWakers.delete(wake);
+        signal?.removeEventListener('abort', abort);
+        resolve();
+      };
+      this.#changeWakers.add(wake);
+      signal?.addEventListener('abort', abort, { once: true });
+      this.#schedulePoll();
+    });
+  }
+
+  counts(): StoreCounts {
+    return { ...this.#counts };
+  }
+
+  /** stats are this store's dealings with Redis: redelivered, recovered and buried jobs, failed renewals, the last successful poll. */
+  stats(): RedisStoreStats {
+    return { ...this.#stats };
+  }
+
+  /** deadJobs reads the dead-letter stream: the jobs kept as dead, oldest first, with their last error. */
+  async deadJobs(): Promise<DeadJob[]> {
+    const entries = await this.#client.sendCommand<[string, string[]][]>(['XRANGE', this.keys.dead, '-', '+']);
+    return entries.map(([, list]) => {
+      const f = fieldMap(list);
+      return { id: f.get('id') ?? '', payload: f.get('payload') ?? '', error: f.get('error') ?? '', failures: Number(f.get('failures')), crashes: Number(f.get('crashes')) };
+    });
+  }
+
+  /**
+   * close waits for the writes already issued, leaves the consumer group if
+   * it holds no job, and closes the connections. Call it after the pool's
+   * shutdown.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#flush();
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    this.#closed = true;
+    if (this.#pollTimer !== undefined) clearTimeout(this.#pollTimer);
+    for (const wake of [...this.#claimWakers]) wake();
+    this.#blocking?.destroy();
+    try {
+      await this.#run(LEAVE, [this.consumer]);
+      await this.#client.close();
+    } catch {
+      this.#client.destroy();
+    }
+  }
+
+  /** Closes the store: `await using store = await RedisStore.open(…)`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Runs the claim script once: what it claimed (possibly nothing), with fresh tokens. */
+  async #claimNow(max: number): Promise<ClaimedJob[]> {
+    const reply = await this.#run<[string, (string | null)[], string, string, number, number, number, string[]]>(CLAIM, [
+      this.consumer,
+      String(Math.max(1, Math.floor(max))),
+      String(this.leaseMs),
+      String(this.maxCrashes),
+      String(Date.now()),
+      this.#cursor,
+    ]);
+    const [cursor, counts, nextDue, top, recovered, buried, recreated, flat] = reply;
+    this.#cursor = cursor;
+    this.#top = top;
+    this.#nextDue = nextDue === '' ? Infinity : Number(nextDue);
+    this.#stats.lastPoll = Date.now();
+    this.#stats.recovered += recovered;
+    this.#stats.buried += buried;
+    this.#stats.groupsRecreated += recreated;
+    if (recreated) console.error(`redis-store: the consumer group of ${this.keys.stream} had vanished; made it again`);
+    const jobs: ClaimedJob[] = [];
+    for (let i = 0; i < flat.length; i += 6) {
+      const failures = Number(flat[i + 5]);
+      const deliveries = flat[i + 1]!;
+      if (failures > 0 || deliveries !== '1') this.#stats.redelivered++;
+      jobs.push({
+        id: flat[i + 2]!,
+        payload: flat[i + 3]!,
+        deadline: flat[i + 4] === '' ? undefined : Number(flat[i + 4]),
+        token: `${flat[i]}/${deliveries}`,
+        attempt: failures + 1,
+      });
+    }
+    this.#setCounts(counts);
+    return jobs;
+  }
+
+  /** Waits for a reason to claim again: new entries, a retry coming due, the time bound; rejects on abort. */
+  #park(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (): void => {
+        this.#claimWakers.delete(wake);
+        signal.removeEventListener('abort', abort);
+        if (timer !== undefined) clearTimeout(timer);
+      };
+      const wake = (): void => {
+        done();
+        if (this.#closed) reject(closedError());
+        else resolve();
+      };
+      const abort = (): void => {
+        done();
+        reject(signal.reason);
+      };
+      this.#claimWakers.add(wake);
+      signal.addEventListener('abort', abort, { once: true });
+      if (this.#nextDue < Infinity) timer = setTimeout(wake, Math.max(0, this.#nextDue - Date.now()) + 1);
+      void this.#watch();
+    });
+  }
+
+  /** The blocking-read loop; see the invariants. It cannot end while a claim is parked. */
+  async #watch(): Promise<void> {
+    if (this.#watching) return;
+    this.#watching = true;
+    let pause = 0;
+    try {
+      while (this.#claimWakers.size > 0 && !this.#closed) {
+        try {
+          this.#blocking ??= await this.#connectBlocking();
+          await this.#blocking.sendCommand(['XREAD', 'COUNT', '1', 'BLOCK', String(this.#blockMs), 'STREAMS', this.keys.stream, this.#top]);
+          this.#stats.lastPoll = Date.now();
+          pause = 0;
+        } catch (error) {
+          if (this.#closed) break;
+          this.#stats.pollErrors++;
+          pause = Math.min(Math.max(2 * pause, 50), 1_000);
+          if (this.#stats.pollErrors === 1 || pause === 1_000) console.error(`redis-store: the blocking read failed (retrying in ${pause} ms):`, (error as Error).message);
+          await new Promise((resolve) => setTimeout(resolve, pause));
+        }
+        // New entries, the time bound, or an error: every parked claim looks again.
+        this.#wakeClaims();
+      }
+    } finally {
+      this.#watching = false;
+    }
+  }
+
+  async #connectBlocking(): Promise<Client> {
+    const blocking = this.#client.duplicate() as Client;
+    blocking.on('error', () => {
+      // The loop sees the failed read and retries; the client reconnects on its own.
+    });
+    await blocking.connect();
+    if (this.#closed) blocking.destroy();
+    return blocking;
+  }
+
+  /** Polls the counts while a changed() waits, so that other processes' claims free room. */
+  #schedulePoll(): void {
+    if (this.#pollTimer !== undefined || this.#closed) return;
+    this.#pollTimer = setTimeout(() => {
+      this.#client.sendCommand<(string | null)[]>(['HMGET', this.keys.counts, 'waiting', 'running', 'completed', 'failed', 'dead']).then(
+        (counts) => {
+          this.#pollTimer = undefined;
+          this.#setCounts(counts);
+          if (this.#changeWakers.size > 0) this.#schedulePoll();
+        },
+        () => {
+          this.#pollTimer = undefined;
+          this.#stats.pollErrors++;
+          if (this.#changeWakers.size > 0) this.#schedulePoll();
+        },
+      );
+    }, this.#pollMs);
+  }
+
+  #setCounts(reply: readonly (string | number | null)[]): void {
+    const before = this.#counts.waiting;
+    const [waiting, running, completed, failed, dead] = reply.map((v) => Math.max(0, Number(v ?? 0)));
+    this.#counts = { waiting: waiting!, running: running!, completed: completed!, failed: failed!, dead: dead! };
+    if (this.#counts.waiting !== before) for (const wake of [...this.#changeWakers]) wake();
+  }
+
+  #wakeClaims(): void {
+    for (const wake of [...this.#claimWakers]) wake();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flush());
+  }
+
+  /** Sends the writes gathered in this turn: one script per kind and chunk, pipelined. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    const { add, complete, fail } = this.#pending;
+    this.#pending = { add: [], complete: [], fail: [] } as never;
+    this.#send(add, ADD, [], (results, i) => (results[i] === 1 ? 'added' : 'duplicate'));
+    this.#send(complete, COMPLETE, [this.consumer, String(this.leaseMs)], (results, i) => results[i] === 1);
+    this.#send(fail, FAIL, [this.consumer, String(this.leaseMs), String(Date.now())], (results, i) => results[i] === 1);
+  }
+
+  #send<T>(writes: Pending<T>[], script: string, head: string[], result: (results: number[], i: number) => T): void {
+    for (let i = 0; i < writes.length; i += CHUNK) {
+      const chunk = writes.slice(i, i + CHUNK);
+      const args = [...head];
+      for (const write of chunk) args.push(...write.args);
+      void this.#track(this.#run<[number[], (string | null)[]]>(script, args)).then(
+        ([results, counts]) => {
+          this.#setCounts(counts);
+          for (let k = 0; k < chunk.length; k++) chunk[k]!.resolve(result(results, k));
+          if (script !== COMPLETE) this.#wakeClaims();
+        },
+        (error: unknown) => {
+          for (const write of chunk) write.reject(error);
+        },
+      );
+    }
+  }
+
+  #track<T>(write: Promise<T>): Promise<T> {
+    this.#inFlight.add(write);
+    const untrack = () => void this.#inFlight.delete(write);
+    write.then(untrack, untrack);
+    return write;
+  }
+
+  /** Runs a script by its SHA1, loading it first where the server does not know it (first use, or after a restart). */
+  async #run<T>(script: string, args: readonly string[]): Promise<T> {
+    let sha = this.#shas.get(script);
+    if (sha === undefined) this.#shas.set(script, (sha = createHash('sha1').update(script).digest('hex')));
+    const command = ['EVALSHA', sha, String(this.#keyList.length), ...this.#keyList, ...args];
+    try {
+      return (await this.#client.sendCommand(command)) as T;
+    } catch (error) {
+      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+      await this.#client.sendCommand(['SCRIPT', 'LOAD', script]);
+      return (await this.#client.sendCommand(command)) as T;
+    }
+  }
+}
+
+function fieldMap(list: readonly string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < list.length; i += 2) map.set(list[i]!, list[i + 1]!);
+  return map;
+}
+
+function closedError(): Error {
+  return new Error('The RedisStore is closed');
+}
+
+/** Resolves as `promise` does, or rejects with the signal's reason once it aborts. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const abort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(error()), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (reason: unknown) => {
+        clearTimeout(timer);
+        reject(reason);
+      },
+    );
+  });
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function checkQueue(queue: unknown): string {
+  if (queue === undefined) return DEFAULT_REDIS_QUEUE;
+  if (typeof queue !== 'string' || queue === '' || /[{}]/.test(queue)) {
+    throw new TypeError(`Expected \`queue\` to be a non-empty name without braces, got ${describe(queue)}`);
+  }
+  return queue;
+}
+
+function checkMs(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`Expected \`${name}\` to be a positive number of milliseconds, got ${describe(value)}`);
+  }
+  return value;
+}

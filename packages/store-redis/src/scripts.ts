@@ -1,0 +1,310 @@
+/*
+ * The Lua scripts of RedisStore: every change to a queue is one script, so
+ * that what must happen together (a duplicate check and the XADD, a token
+ * check and the XACK + XDEL, a lease taken over and its crash counted)
+ * happens atomically in Redis, whatever other processes do meanwhile.
+ *
+ * A queue's keys (all carry `{queue}`, a cluster hash tag, so one script may
+ * touch them all and several queues share a database without meeting):
+ *
+ *   gochan:{q}:stream   STREAM  the jobs that are ready or running, one entry each:
+ *                               id, payload, deadline ('' for none), failures, crashes
+ *                               group 'gochan': one consumer per RedisStore (per process)
+ *   gochan:{q}:ids      HASH    job id -> its entry id, or 'retry' while it waits in :retries
+ *                               (the duplicate check: a job is here exactly while waiting or running)
+ *   gochan:{q}:counts   HASH    waiting, running, completed, failed, dead
+ *   gochan:{q}:retries  ZSET    job ids waiting for a retry, by when (ms since the epoch)
+ *   gochan:{q}:retry    HASH    job id -> its fields while it waits in :retries (cjson)
+ *   gochan:{q}:dead     STREAM  the dead-letter stream: id, payload, error, failures, crashes
+ *
+ * A claim's token is `<entry id>/<deliveries>`: the stream entry and the
+ * delivery count that its pending entry had when this store got it.
+ * XREADGROUP delivers an entry once (deliveries 1); XAUTOCLAIM, taking it over
+ * after its lease, counts one more delivery, which is the crash; renewal is
+ * XCLAIM ... JUSTID, which resets the idle time and leaves the count alone.
+ * So a token is current while its entry is pending for this consumer with
+ * that count and an idle time under the lease: checked by `held` below in
+ * the same script as the change it allows.
+ */
+
+/** The group every store of a queue reads the stream through. */
+export const GROUP = 'gochan';
+
+/** RedisKeys are the keys a queue uses in its database. */
+export interface RedisKeys {
+  /** The stream of ready and running jobs. */
+  readonly stream: string;
+  /** Job id to entry id, for the jobs waiting or running. */
+  readonly ids: string;
+  /** The counts by state. */
+  readonly counts: string;
+  /** Jobs waiting for a retry, by when. */
+  readonly retries: string;
+  /** The fields of the jobs waiting for a retry. */
+  readonly retry: string;
+  /** The dead-letter stream. */
+  readonly dead: string;
+}
+
+/** redisKeys gives the keys of the queue `queue`: every one carries `{queue}`. */
+export function redisKeys(queue: string): RedisKeys {
+  const prefix = `gochan:{${queue}}:`;
+  return {
+    stream: `${prefix}stream`,
+    ids: `${prefix}ids`,
+    counts: `${prefix}counts`,
+    retries: `${prefix}retries`,
+    retry: `${prefix}retry`,
+    dead: `${prefix}dead`,
+  };
+}
+
+/** The keys in the order every script takes them. */
+export function keyList(keys: RedisKeys): string[] {
+  return [keys.stream, keys.ids, keys.counts, keys.retries, keys.retry, keys.dead];
+}
+
+/** The Redis type each key must have (or none, before its first use). */
+export const KEY_TYPES: Record<keyof RedisKeys, string> = {
+  stream: 'stream',
+  ids: 'hash',
+  counts: 'hash',
+  retries: 'zset',
+  retry: 'hash',
+  dead: 'stream',
+};
+
+const PRELUDE = `
+local stream, ids, counts, retries, retry, dead = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local group = '${GROUP}'
+local function fieldsOf(list)
+  local t = {}
+  for i = 1, #list, 2 do t[list[i]] = list[i + 1] end
+  return t
+end
+local function countsNow()
+  return redis.call('HMGET', counts, 'waiting', 'running', 'completed', 'failed', 'dead')
+end
+-- held: the entry is pending for this consumer, delivered n times, its lease not run out.
+local function held(consumer, entry, n, lease)
+  local p = redis.pcall('XPENDING', stream, group, entry, entry, 1)
+  if type(p) ~= 'table' or p.err or p[1] == nil then return false end
+  local e = p[1]
+  return e[2] == consumer and tostring(e[4]) == n and tonumber(e[3]) < tonumber(lease)
+end
+-- The entry's fields, or nil if it is gone.
+local function entryFields(entry)
+  local r = redis.call('XRANGE', stream, entry, entry)
+  if r[1] == nil then return nil end
+  return fieldsOf(r[1][2])
+end
+-- Removes the entry (acknowledged and deleted together) and, if it is still the job's, the job's id.
+local function drop(entry, id)
+  redis.call('XACK', stream, group, entry)
+  redis.call('XDEL', stream, entry)
+  if redis.call('HGET', ids, id) == entry then redis.call('HDEL', ids, id) end
+end
+local function push(id, payload, deadline, failures, crashes)
+  local entry = redis.call('XADD', stream, '*', 'id', id, 'payload', payload, 'deadline', deadline, 'failures', failures, 'crashes', crashes)
+  redis.call('HSET', ids, id, entry)
+  return entry
+end
+local function bury(id, payload, err, failures, crashes)
+  redis.call('XADD', dead, '*', 'id', id, 'payload', payload, 'error', err, 'failures', failures, 'crashes', crashes)
+end
+`;
+
+/**
+ * add: ARGV = id, payload, deadline, ... (three per job).
+ * Returns {results (1 added, 0 duplicate), counts}.
+ */
+export const ADD: string = `${PRELUDE}
+local out, added = {}, 0
+for i = 1, #ARGV, 3 do
+  if redis.call('HEXISTS', ids, ARGV[i]) == 1 then
+    out[#out + 1] = 0
+  else
+    push(ARGV[i], ARGV[i + 1], ARGV[i + 2], '0', '0')
+    added = added + 1
+    out[#out + 1] = 1
+  end
+end
+if added > 0 then redis.call('HINCRBY', counts, 'waiting', added) end
+return {out, countsNow()}
+`;
+
+/**
+ * claim: ARGV = consumer, max, leaseMs, maxCrashes, now, cursor.
+ * Moves the retries that came due into the stream; takes over entries whose
+ * lease ran out (a crash each; past maxCrashes, dead); then reads new ones.
+ * Returns {cursor, counts, next retry time or '', top entry id, recovered,
+ * buried, group recreated (0/1), jobs: entry, deliveries, id, payload,
+ * deadline, failures (six per job)}.
+ */
+export const CLAIM: string = `${PRELUDE}
+local consumer, max, lease, maxCrashes, now, cursor = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
+local recreated = 0
+local due = redis.call('ZRANGEBYSCORE', retries, '-inf', now, 'LIMIT', 0, 1000)
+for _, id in ipairs(due) do
+  local f = cjson.decode(redis.call('HGET', retry, id))
+  push(id, f[1], f[2], f[3], f[4])
+  redis.call('HDEL', retry, id)
+  redis.call('ZREM', retries, id)
+end
+local jobs, recovered, buried = {}, 0, 0
+local r = redis.pcall('XAUTOCLAIM', stream, group, consumer, lease, cursor, 'COUNT', max)
+if r.err then
+  if not string.find(r.err, 'NOGROUP') then return redis.error_reply(r.err) end
+  -- The group (or the whole stream) vanished: make it again, from the start of
+  -- what is left; the jobs it had handed out are waiting again.
+  redis.call('XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM')
+  redis.call('HSET', counts, 'waiting', redis.call('XLEN', stream) + redis.call('ZCARD', retries), 'running', 0)
+  recreated = 1
+  r = redis.call('XAUTOCLAIM', stream, group, consumer, lease, '0-0', 'COUNT', max)
+end
+cursor = r[1]
+for _, e in ipairs(r[2]) do
+  local entry, f = e[1], fieldsOf(e[2])
+  local p = redis.call('XPENDING', stream, group, entry, entry, 1)[1]
+  local n = tonumber(p[4])
+  local crashes = tonumber(f.crashes) + n - 1
+  if crashes > maxCrashes then
+    drop(entry, f.id)
+    bury(f.id, f.payload, 'its lease expired ' .. crashes .. ' times: the process running it died each time?', f.failures, tostring(crashes))
+    redis.call('HINCRBY', counts, 'running', -1)
+    redis.call('HINCRBY', counts, 'dead', 1)
+    buried = buried + 1
+  else
+    recovered = recovered + 1
+    for _, v in ipairs({entry, tostring(n), f.id, f.payload, f.deadline, f.failures}) do jobs[#jobs + 1] = v end
+  end
+end
+-- Entries deleted by someone else while pending: XAUTOCLAIM dropped them from the group.
+if r[3] and #r[3] > 0 then redis.call('HINCRBY', counts, 'running', -#r[3]) end
+local need = max - recovered
+if need > 0 then
+  local got = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', need, 'STREAMS', stream, '>')
+  if got then
+    local k = 0
+    for _, e in ipairs(got[1][2]) do
+      local f = fieldsOf(e[2])
+      for _, v in ipairs({e[1], '1', f.id, f.payload, f.deadline, f.failures}) do jobs[#jobs + 1] = v end
+      k = k + 1
+    end
+    redis.call('HINCRBY', counts, 'waiting', -k)
+    redis.call('HINCRBY', counts, 'running', k)
+  end
+end
+local nextDue = redis.call('ZRANGE', retries, 0, 0, 'WITHSCORES')[2] or ''
+local top = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
+return {cursor, countsNow(), nextDue, top and top[1] or '0-0', recovered, buried, recreated, jobs}
+`;
+
+/** complete: ARGV = consumer, leaseMs, then entry, deliveries, id (three per job). Returns {results, counts}. */
+export const COMPLETE: string = `${PRELUDE}
+local consumer, lease = ARGV[1], ARGV[2]
+local out, done = {}, 0
+for i = 3, #ARGV, 3 do
+  if held(consumer, ARGV[i], ARGV[i + 1], lease) then
+    drop(ARGV[i], ARGV[i + 2])
+    done = done + 1
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+if done > 0 then
+  redis.call('HINCRBY', counts, 'running', -done)
+  redis.call('HINCRBY', counts, 'completed', done)
+end
+return {out, countsNow()}
+`;
+
+/**
+ * fail: ARGV = consumer, leaseMs, now, then entry, deliveries, error, retryAt
+ * ('' for dead) (four per job). A retry that is due already goes straight
+ * back into the stream. Returns {results, counts}.
+ */
+export const FAIL: string = `${PRELUDE}
+local consumer, lease, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local out = {}
+for i = 4, #ARGV, 4 do
+  local entry, n, err, retryAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local f = held(consumer, entry, n, lease) and entryFields(entry)
+  if f then
+    local failures = tostring(tonumber(f.failures) + 1)
+    local crashes = tostring(tonumber(f.crashes) + tonumber(n) - 1)
+    drop(entry, f.id)
+    redis.call('HINCRBY', counts, 'running', -1)
+    redis.call('HINCRBY', counts, 'failed', 1)
+    if retryAt == '' then
+      bury(f.id, f.payload, err, failures, crashes)
+      redis.call('HINCRBY', counts, 'dead', 1)
+    elseif tonumber(retryAt) <= now then
+      push(f.id, f.payload, f.deadline, failures, crashes)
+      redis.call('HINCRBY', counts, 'waiting', 1)
+    else
+      redis.call('ZADD', retries, retryAt, f.id)
+      redis.call('HSET', retry, f.id, cjson.encode({f.payload, f.deadline, failures, crashes}))
+      redis.call('HSET', ids, f.id, 'retry')
+      redis.call('HINCRBY', counts, 'waiting', 1)
+    end
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+return {out, countsNow()}
+`;
+
+/** release: ARGV = consumer, leaseMs, then entry, deliveries (two per job): each goes back to the end of the stream. Returns {results, counts}. */
+export const RELEASE: string = `${PRELUDE}
+local consumer, lease = ARGV[1], ARGV[2]
+local out, back = {}, 0
+for i = 3, #ARGV, 2 do
+  local entry, n = ARGV[i], ARGV[i + 1]
+  local f = held(consumer, entry, n, lease) and entryFields(entry)
+  if f then
+    drop(entry, f.id)
+    push(f.id, f.payload, f.deadline, f.failures, tostring(tonumber(f.crashes) + tonumber(n) - 1))
+    back = back + 1
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+if back > 0 then
+  redis.call('HINCRBY', counts, 'running', -back)
+  redis.call('HINCRBY', counts, 'waiting', back)
+end
+return {out, countsNow()}
+`;
+
+/** renew: ARGV = consumer, leaseMs, then entry, deliveries (two per job). Returns {results}. */
+export const RENEW: string = `${PRELUDE}
+local consumer, lease = ARGV[1], ARGV[2]
+local out = {}
+for i = 3, #ARGV, 2 do
+  if held(consumer, ARGV[i], ARGV[i + 1], lease) then
+    redis.call('XCLAIM', stream, group, consumer, 0, ARGV[i], 'JUSTID')
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+return {out}
+`;
+
+/**
+ * leave: ARGV = consumer. Deletes this consumer from the group if nothing is
+ * pending for it (deleting a consumer drops its pending entries, so never
+ * then). Returns 1 if deleted.
+ */
+export const LEAVE: string = `${PRELUDE}
+local p = redis.pcall('XPENDING', stream, group, '-', '+', 1, ARGV[1])
+if type(p) == 'table' and not p.err and p[1] == nil then
+  redis.call('XGROUP', 'DELCONSUMER', stream, group, ARGV[1])
+  return 1
+end
+return 0
+`;

@@ -1,0 +1,194 @@
+// Shared by this package's tests: a redis-server of their own (on a free
+// port, appendonly on, in a temp folder), child processes, the built package.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository's root, with a trailing slash. */
+export const root: string = fileURLToPath(new URL('../../../', import.meta.url));
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The redis-server binary: $REDIS_SERVER, else Debian's. */
+const binary = process.env.REDIS_SERVER || '/usr/bin/redis-server';
+
+/**
+ * hasRedis says whether redis-server can run here. Without it the Redis
+ * suites cannot run: under CI that fails them (the import throws); on a
+ * developer's machine they say so loudly and are skipped.
+ */
+export const hasRedis: boolean = (() => {
+  try {
+    accessSync(binary, constants.X_OK);
+    return true;
+  } catch {
+    const lines = ['THE REDIS SUITE DID NOT RUN.', `No redis-server at ${binary}.`, 'Install it (Debian: apt-get install -y redis-server) or set REDIS_SERVER.'];
+    const width = Math.max(...lines.map((line) => line.length));
+    const rule = '!'.repeat(width + 4);
+    console.error(['', rule, ...lines.map((line) => `! ${line.padEnd(width)} !`), rule, ''].join('\n'));
+    if (process.env.CI && process.env.CI !== 'false') throw new Error(`redis-server is missing at ${binary}, and CI is set: the Redis suite must run`);
+    return false;
+  }
+})();
+
+/** A free TCP port on 127.0.0.1 (free when asked: taken soon after, in practice never raced). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether a Redis on `port` answers a PING (a refusal for want of a password counts: it is up), and has its data loaded. */
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    const end = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.setTimeout(1_000, () => end(false));
+    socket.on('error', () => end(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString();
+      if (reply.includes('\r\n')) end(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
+    });
+  });
+}
+
+/** A redis-server of the tests' own. */
+export interface RedisServer {
+  readonly port: number;
+  readonly url: string;
+  readonly dir: string;
+  /** Stops it: SIGKILL (a crash: what the append-only file holds survives) or SIGTERM. */
+  stop(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /** Starts it again on the same port and folder (after stop). */
+  start(): Promise<void>;
+  /** Stops it for good and removes its folder. */
+  remove(): Promise<void>;
+}
+
+/**
+ * startRedis starts redis-server on a free port, in a fresh temp folder,
+ * with appendonly on (appendfsync always unless said otherwise) and no RDB
+ * snapshots, and resolves once it answers.
+ */
+export async function startRedis(options: { appendfsync?: 'always' | 'everysec' | 'no'; password?: string } = {}): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'gochan-redis-'));
+  const args = [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
+    '--appendfsync', options.appendfsync ?? 'always', '--save', '', '--daemonize', 'no', '--loglevel', 'warning',
+  ];
+  if (options.password !== undefined) args.push('--requirepass', options.password);
+  let child: ChildProcess | undefined;
+  const start = async (): Promise<void> => {
+    const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    let output = '';
+    proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      if (await answers(port)) return;
+      if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}\n${output}`);
+      await sleep(30);
+    }
+  };
+  const stop = async (signal: 'SIGKILL' | 'SIGTERM' = 'SIGTERM'): Promise<void> => {
+    const proc = child;
+    child = undefined;
+    if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((resolve) => proc.on('exit', resolve));
+    proc.kill(signal);
+    await exited;
+  };
+  await start();
+  return {
+    port,
+    url: `redis://${options.password ? `:${options.password}@` : ''}127.0.0.1:${port}`,
+    dir,
+    stop,
+    start,
+    remove: async () => {
+      await stop('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * buildPackage builds this package and what it depends on (`tsc -b`,
+ * incremental), for the child processes, which run the built code.
+ */
+export function buildPackage(): void {
+  const built = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', `${root}packages/store-redis`], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (built.status !== 0) throw new Error(`tsc -b packages/store-redis failed\n${built.stdout}\n${built.stderr}`);
+}
+
+/** A running child program of these tests, and the lines it has written so far. */
+export interface Child {
+  readonly process: ChildProcess;
+  /** Complete lines written to stdout so far. */
+  readonly lines: string[];
+  /** Resolves once a line satisfies `test` (rejects if the child exits first, or after `ms`). */
+  line(test: (line: string) => boolean, ms?: number): Promise<string>;
+  /** Resolves with the exit code (or signal) once the child has exited and its output is read. */
+  readonly exited: Promise<number | string>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
+}
+
+/** startChild runs a child program of this package's tests under Node, collecting its stdout lines. */
+export function startChild(program: string, args: readonly string[]): Child {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(`./${program}`, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let partial = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
+    for (const listener of [...listeners]) listener();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? -1)));
+  let done = false;
+  void exited.then(() => {
+    done = true;
+    for (const listener of [...listeners]) listener();
+  });
+  const line = (test: (line: string) => boolean, ms = 20_000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error(`no such line from ${program} within ${ms} ms\n${stderr}`)), ms);
+      const finish = (error: Error | undefined, found?: string) => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        if (error) reject(error);
+        else resolve(found!);
+      };
+      const check = () => {
+        const found = lines.find(test);
+        if (found !== undefined) finish(undefined, found);
+        else if (done) finish(new Error(`${program} exited without such a line\n${stderr}`));
+      };
+      listeners.add(check);
+      check();
+    });
+  return { process: child, lines, line, exited, stderr: () => stderr };
+}
