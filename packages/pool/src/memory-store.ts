@@ -100,7 +100,9 @@ export const DEFAULT_MAX_CRASHES = 5;
  * ```
  */
 export class MemoryStore implements Store {
+  /** MemoryStore.leaseMs is how long a claim holds a job without renewal. */
   readonly leaseMs: number;
+  /** MemoryStore.maxCrashes is how many expired leases a job survives before it is kept as dead. */
   readonly maxCrashes: number;
 
   /** Waiting and running records, by id. */

@@ -8,8 +8,9 @@ export interface ParkedClaim {
   claimNow(): ClaimedJob[];
   /** When, in ms since the epoch, something known may come due (a retry, a lease's end); undefined for nothing known. */
   nextDue(): number | undefined;
-  /** Registers `wake`, to be called at every change that may let a claim succeed; `unpark` removes it. */
+  /** Registers `wake`, to be called at every change that may let a claim succeed. */
   park(wake: () => void): void;
+  /** Removes a `wake` that park registered. */
   unpark(wake: () => void): void;
   /** Why the store can no longer claim (it was closed), if so: the claim rejects with it. */
   closed?(): Error | undefined;

@@ -177,6 +177,36 @@ describe('a pool on a store', () => {
     expect(ids.has('gone')).toBe(false);
   });
 
+  test('submits waiting for room are admitted in order, by one watcher of the store, however many wait', async () => {
+    const store = new MemoryStore();
+    const changed = vi.spyOn(store, 'changed');
+    const order: string[] = [];
+    const gate = deferred();
+    const pool = new WorkerPool({
+      workers: 1,
+      prefetch: 0,
+      queueSize: 2,
+      store,
+      handler: async (j: Job<number>) => {
+        order.push(j.id);
+        await gate.promise;
+      },
+    });
+    const submits = Array.from({ length: 200 }, (_, i) => pool.submit(job(`s${String(i).padStart(3, '0')}`, i)));
+    await until(() => order.length === 1);
+    await sleep(20);
+    // Two jobs wait in the store, one in the feeder's hands, one running; the other 196 submits wait in line.
+    const parked = changed.mock.calls.length;
+    expect(parked).toBeLessThanOrEqual(3);
+    gate.resolve();
+    expect(await Promise.all(submits)).toEqual(Array(200).fill('added'));
+    await until(() => pool.stats().completed === 200);
+    await pool.shutdown();
+    expect(order).toEqual(order.slice().sort());
+    // One changed() per change the watcher saw, not one per waiting submit per change.
+    expect(changed.mock.calls.length).toBeLessThan(200 * 3);
+  });
+
   test('a shutdown past its timeout cuts off running jobs and gives them and the unstarted ones back to the store; the next pool runs them', async () => {
     const store = new MemoryStore();
     const gates = new Gates();

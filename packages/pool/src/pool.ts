@@ -318,7 +318,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
         }
         this.#finish(worker, ctx);
         // Cut off by the shutdown: listed in its report, not counted, whatever the handler did.
-        if (this.#cutOff.has(job)) continue;
+        if (this.#cutOff.size !== 0 && this.#cutOff.has(job)) continue;
         this.#feed?.settle(job, ok, outcome);
         if (ok) this.#succeed(job, outcome as R);
         else this.#fail(job, worker, outcome);

@@ -23,8 +23,22 @@ import type { ClaimedJob, Store, SubmitResult } from './store.js';
  *  - The feeder is the channel's only sender, so it alone closes it, once
  *    its loop has ended (Go: the sender closes).
  *  - Within this process, store.waiting() + #adding never passes queueSize
- *    because of a submit: room is checked and #adding raised in one step.
+ *    because of a submit: room is checked and #adding raised in one step,
+ *    by the submit itself or, for one that waited, by #admit on its behalf.
+ *  - Submits waiting for room are served first come, first served: a new
+ *    submit does not pass them, and one watcher (not one per submit) waits
+ *    for the store to change while any is waiting.
  */
+
+/** A submit waiting for room in the store, in the FIFO list of them. */
+interface RoomWaiter {
+  /** Called with room already reserved (#adding counts it). */
+  readonly admit: () => void;
+  readonly refuse: (error: unknown) => void;
+  next: RoomWaiter | undefined;
+  /** Set when it left the list (admitted, withdrawn or refused). */
+  gone: boolean;
+}
 
 /** What the pool keeps for a job it holds: its claim, and how to end the job's context. */
 interface Held {
@@ -68,8 +82,13 @@ export class StoreFeed<P> {
   readonly #stopped = new AbortController();
   /** The jobs held, see the invariants. */
   readonly #held = new Map<Job<P>, Held>();
-  /** Adds sent to the store and not yet resolved. */
+  /** Adds sent to the store and not yet resolved, and room reserved for admitted submits. */
   #adding = 0;
+  /** Submits waiting for room, oldest first (withdrawn ones are skipped when they surface). */
+  #roomHead: RoomWaiter | undefined = undefined;
+  #roomTail: RoomWaiter | undefined = undefined;
+  /** Set while the watcher waits on store.changed() for the waiting submits. */
+  #watching = false;
   /** Writes (complete, fail, release) not yet resolved: drain() waits for them. */
   readonly #writes = new Set<Promise<unknown>>();
   /** The renewal timer, every third of the lease; cleared by close(). */
@@ -110,8 +129,8 @@ export class StoreFeed<P> {
       });
     }
     const deadline = job.ctx?.deadline()?.getTime();
-    if (this.#full()) await this.#room(job, signal);
-    this.#adding++;
+    if (this.#full() || this.#roomHead !== undefined) await this.#room(job, signal);
+    else this.#adding++;
     try {
       return await this.#store.add({ id: job.id, payload, deadline });
     } finally {
@@ -247,20 +266,71 @@ export class StoreFeed<P> {
     return this.#store.waiting() + this.#adding >= this.#queueSize;
   }
 
-  /** Waits until the store has room for one more waiting job. */
-  async #room(job: Job<P>, signal: AbortSignal | undefined): Promise<void> {
-    const stopped = this.#stopped.signal;
-    const wait = signal === undefined ? stopped : AbortSignal.any([signal, stopped]);
-    while (this.#full()) {
-      try {
-        await this.#store.changed(wait);
-      } catch (error) {
-        if (stopped.aborted && !signal?.aborted) {
-          throw new PoolClosedError(`Cannot submit job ${describe(job.id)}: the pool began shutting down while the submit waited`);
-        }
-        throw error;
+  /** Waits, in line, until the store has room for one more waiting job; resolves with that room reserved. */
+  #room(job: Job<P>, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const withdraw = (): void => {
+        if (waiter.gone) return;
+        waiter.gone = true;
+        reject(signal?.reason);
+      };
+      const waiter: RoomWaiter = {
+        admit: () => {
+          signal?.removeEventListener('abort', withdraw);
+          resolve();
+        },
+        refuse: (error) => {
+          signal?.removeEventListener('abort', withdraw);
+          reject(new PoolClosedError(`Cannot submit job ${describe(job.id)}: the pool began shutting down while the submit waited`, { cause: error }));
+        },
+        next: undefined,
+        gone: false,
+      };
+      signal?.addEventListener('abort', withdraw, { once: true });
+      if (this.#roomTail === undefined) this.#roomHead = waiter;
+      else this.#roomTail.next = waiter;
+      this.#roomTail = waiter;
+      this.#admit(); // room may be free already, with only withdrawn submits ahead
+      void this.#watchRoom();
+    });
+  }
+
+  /** The one watcher: admits waiting submits while there is room, else waits for the store to change; refuses them all once stopped. */
+  async #watchRoom(): Promise<void> {
+    if (this.#watching) return;
+    this.#watching = true;
+    try {
+      for (this.#admit(); this.#roomHead !== undefined; this.#admit()) {
+        await this.#store.changed(this.#stopped.signal);
       }
+    } catch (error) {
+      for (let waiter = this.#shiftRoom(); waiter !== undefined; waiter = this.#shiftRoom()) waiter.refuse(error);
+    } finally {
+      this.#watching = false;
     }
+  }
+
+  /** Admits waiting submits, oldest first, while the store has room, reserving it for each. */
+  #admit(): void {
+    while (this.#roomHead !== undefined && !this.#full()) {
+      const waiter = this.#shiftRoom();
+      if (waiter === undefined) return;
+      this.#adding++;
+      waiter.admit();
+    }
+  }
+
+  /** Takes the oldest waiter still waiting off the list. */
+  #shiftRoom(): RoomWaiter | undefined {
+    for (let waiter = this.#roomHead; waiter !== undefined; waiter = this.#roomHead) {
+      this.#roomHead = waiter.next;
+      if (this.#roomHead === undefined) this.#roomTail = undefined;
+      if (waiter.gone) continue;
+      waiter.gone = true;
+      return waiter;
+    }
+    return undefined;
   }
 
   /** Renews every held lease in one call; a lease found lost cancels its job's context. */

@@ -83,12 +83,14 @@ describe('SqliteStore across processes', () => {
     );
   }, 120_000);
 
-  it.runIf(process.getuid?.() === 0)('a read-only folder (as a user who may not write it): a clear error', async () => {
-    // Root writes anywhere, so the child runs as nobody, in a folder it may read but not write.
+  it('a read-only folder (as a user who may not write it): a clear error', async () => {
+    // Root writes anywhere, so as root the child runs as nobody, in a folder it may read but not write;
+    // as anyone else, the folder is made read-only for the child's own user.
     chmodSync(temp.dir, 0o755);
     const folder = join(temp.dir, 'read-only');
-    mkdirSync(folder, { mode: 0o755 });
-    const child = startChild('test-child-store.mjs', [join(folder, 'jobs.db'), 'claim', '20'], { uid: 65534, gid: 65534 });
+    const root = process.getuid?.() === 0;
+    mkdirSync(folder, { mode: root ? 0o755 : 0o555 });
+    const child = startChild('test-child-store.mjs', [join(folder, 'jobs.db'), 'claim', '20'], root ? { uid: 65534, gid: 65534 } : {});
     expect(await child.exited).toBe(1);
     expect(child.stderr()).toMatch(/SqliteStoreError: Cannot open the store .*jobs\.db: .*\(can this process read and write its folder\?\)/);
   });

@@ -1,4 +1,4 @@
-import { checkLease, checkMaxCrashes, type ClaimedJob, type DeadJob, type NewStoredJob, type Store, type StoreCounts, type SubmitResult } from '@gochan/pool';
+import { checkLease, checkMaxCrashes, parkClaim, type ClaimedJob, type DeadJob, type NewStoredJob, type Store, type StoreCounts, type SubmitResult } from '@gochan/pool';
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -227,57 +227,16 @@ export class SqliteStore implements Store, AsyncDisposable {
       return Promise.reject(error);
     }
     if (claimed.length > 0) return Promise.resolve(claimed);
-    return new Promise((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      /** Set once this claim resolved or rejected: a wake that comes later (the wake list is copied) does nothing. */
-      let settled = false;
-      /** Set during this claim's own transaction, whose success wakes every waker, this one included. */
-      let claiming = false;
-      const stop = (): void => {
-        settled = true;
-        this.#unpark(retry);
-        signal.removeEventListener('abort', abort);
-        if (timer !== undefined) clearTimeout(timer);
-        timer = undefined;
-      };
-      const abort = (): void => {
-        if (settled) return;
-        stop();
-        reject(signal.reason);
-      };
-      const retry = (): void => {
-        if (settled || claiming) return;
-        if (timer !== undefined) clearTimeout(timer);
-        timer = undefined;
-        if (this.#closed) {
-          stop();
-          reject(closedError(this.path));
-          return;
-        }
-        let jobs: ClaimedJob[];
-        claiming = true;
-        try {
-          jobs = this.#claimNow(max);
-        } catch (error) {
-          // SQLITE_BUSY past the busy timeout, a full disk: the caller decides whether to retry.
-          stop();
-          reject(error);
-          return;
-        } finally {
-          claiming = false;
-        }
-        if (jobs.length > 0) {
-          stop();
-          resolve(jobs);
-          return;
-        }
-        // Nothing yet: look again when this queue's next retry or lease comes due (the poll covers the rest).
-        const due = this.#nextDue();
-        if (due !== undefined) timer = setTimeout(retry, Math.max(0, due - Date.now()) + 1);
-      };
-      this.#park(retry);
-      signal.addEventListener('abort', abort, { once: true });
-      retry();
+    // Parked: look again at each change this store sees, and when this queue's next retry or lease comes due
+    // (the poll covers other processes). A claim that throws (SQLITE_BUSY past the busy timeout, a full
+    // disk) rejects: the caller decides whether to retry.
+    return parkClaim({
+      signal,
+      claimNow: () => this.#claimNow(max),
+      nextDue: () => this.#nextDue(),
+      park: (wake) => this.#park(wake),
+      unpark: (wake) => this.#unpark(wake),
+      closed: () => (this.#closed ? closedError(this.path) : undefined),
     });
   }
 
