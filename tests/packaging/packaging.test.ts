@@ -1,5 +1,5 @@
 // Each package as npm would publish it: `pnpm pack` the built package, check
-// the tarball with publint and attw, then install the four tarballs into a
+// the tarball with publint and attw, then install every tarball into a
 // fresh project outside the workspace (npm, offline) and use them from plain
 // JavaScript under Node and from TypeScript (browser and Node setups).
 import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,7 +73,7 @@ describe.each(packages)('@gochan/%s', (name) => {
   });
 });
 
-describe('a fresh project that installs the four tarballs', () => {
+describe('a fresh project that installs every tarball', () => {
   const app = join(work, 'app');
 
   beforeAll(() => {
@@ -118,6 +118,9 @@ describe('a fresh project that installs the four tarballs', () => {
       'context true true',
       'pool 42',
       'shutdown false',
+      'errgroup first true',
+      'sync false',
+      'semaphore true false',
     ]);
   });
 
@@ -137,14 +140,14 @@ describe('a fresh project that installs the four tarballs', () => {
       JSON.stringify({
         extends: './tsconfig.json',
         compilerOptions: { lib: ['ES2022'], types: ['node'], typeRoots: [`${root}node_modules/@types`] },
-        files: ['core.ts', 'pool.ts'],
+        files: ['core.ts', 'pool.ts', 'sync.ts'],
       }),
     );
     const tsc = typeCheck('tsconfig.node.json');
     expect(tsc.status, transcript(tsc)).toBe(0);
   });
 
-  test('TypeScript type-checks the pool, await using included, given lib ESNext.Disposable', () => {
+  test('TypeScript type-checks the pool and sync, (await) using included, given lib ESNext.Disposable', () => {
     const tsc = typeCheck('tsconfig.pool.json');
     expect(tsc.status, transcript(tsc)).toBe(0);
   });
