@@ -1,20 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Mutex, RWMutex } from './index.js';
-
-/** Lets pending promise callbacks and a macrotask run. */
-const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-/** Whether `promise` has settled once pending callbacks have run. */
-async function settled(promise: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await settle();
-  return done;
-}
+import { settle, settled } from '../../../tests/support/settled.js';
 
 // Go's sync/mutex_test.go, translated.
 describe('Mutex', () => {
