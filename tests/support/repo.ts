@@ -11,6 +11,11 @@ export const portablePackages: readonly string[] = workspacePackages()
   .filter((pkg) => !pkg.nodeOnly)
   .map((pkg) => pkg.name);
 
+/** Whether a package says `"gochan": { "nodeOnly": true }`: it may have runtime dependencies of its own (a native module, say). */
+export function isNodeOnly(name: PackageName): boolean {
+  return !portablePackages.includes(name);
+}
+
 /** One of the published packages, by folder name. */
 export type PackageName = string;
 
