@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import type { Reporter } from 'vitest/reporters';
+import { workspacePackages } from './scripts/packages.mjs';
 
 /** Ends the run with the plain line 'N passed, N failed' that CI reads, after vitest's own report. */
 const summary: Reporter = {
@@ -21,19 +22,15 @@ const summary: Reporter = {
 };
 
 // Tests sit beside their sources and run against the sources: `@gochan/*`
-// resolves to each package's src/index.ts, so no build is needed to test a
-// change (the examples' end-to-end tests run the built programs).
-const pkg = (name: string) => new URL(`./packages/${name}/src/index.ts`, import.meta.url).pathname;
+// resolves to each package's src/index.ts (every folder under packages/), so
+// no build is needed to test a change (the examples' end-to-end tests run
+// the built programs).
+const aliases = workspacePackages().map((pkg) => ({ find: new RegExp(`^${pkg.packageName}$`), replacement: `${pkg.dir}src/index.ts` }));
 
 export default defineConfig({
   resolve: {
     alias: [
-      { find: '@gochan/channel', replacement: pkg('channel') },
-      { find: '@gochan/waitgroup', replacement: pkg('waitgroup') },
-      { find: '@gochan/context', replacement: pkg('context') },
-      { find: '@gochan/pool', replacement: pkg('pool') },
-      { find: '@gochan/store-sqlite', replacement: pkg('store-sqlite') },
-      { find: '@gochan/store-redis', replacement: pkg('store-redis') },
+      ...aliases,
       // The pool version of the HTTP example reuses the first version's modules.
       {
         find: /^@gochan\/example-http-server\/(.*)$/,

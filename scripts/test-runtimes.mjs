@@ -5,15 +5,19 @@
 // runtime fails or cannot be started.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { portablePackages } from './packages.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const bin = (name) => `${root}tests/node_modules/.bin/${name}`;
 const smoke = 'tests/runtimes/smoke.mjs';
+// Every package that runs anywhere (not marked nodeOnly): the smoke program
+// loads each one named, beside the behaviours it checks by hand.
+const names = portablePackages().map((pkg) => pkg.name);
 const runtimes = [
-  ['node', [process.execPath, smoke]],
-  ['bun', [bin('bun'), smoke]],
+  ['node', [process.execPath, smoke, ...names]],
+  ['bun', [bin('bun'), smoke, ...names]],
   // Local modules need no permission; --no-prompt makes any other request fail instead of asking.
-  ['deno', [bin('deno'), 'run', '--no-prompt', smoke]],
+  ['deno', [bin('deno'), 'run', '--no-prompt', smoke, ...names]],
 ];
 
 const failed = [];

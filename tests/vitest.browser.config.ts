@@ -2,18 +2,20 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { portablePackages } from '../scripts/packages.mjs';
 
 // The browser suites, run by `pnpm test:browser` (scripts/test-browser.mjs
 // finds Chromium first):
 // - smoke: tests/browser, which import `@gochan/*` as a user would, so they
 //   run the built packages (each package's `exports` → dist/index.js), served
 //   by vite as plain ESM;
-// - unit: the unit tests of the three packages that promise to run in
-//   browsers, against their sources, as `pnpm test` runs them in Node. A test
+// - unit: the unit tests of every package that promises to run in browsers
+//   (every folder under packages/ but those marked `"gochan": { "nodeOnly":
+//   true }`), against their sources, as `pnpm test` runs them in Node. A test
 //   file that imports a `node:` module tests Node-specific behaviour and
 //   stays in Node.
 const repo = fileURLToPath(new URL('../', import.meta.url));
-const browserPackages = ['channel', 'waitgroup', 'context'];
+const browserPackages = portablePackages().map((pkg) => pkg.name);
 
 const chromiumFlags = [
   // As root in a container: no sandbox, no GPU, and nothing that phones home.

@@ -5,7 +5,14 @@
 // likely to differ between runtimes: promise and timer scheduling (the
 // channel's yield to the event loop), AbortSignal, and timers for deadlines.
 // It ends with the line 'N passed, N failed' and exits 1 on any failure.
-const { Channel, ClosedChannelError, after, recv, select, send, trySelect } = await import('../../packages/channel/dist/index.js');
+//
+// Its arguments name the packages to load (scripts/test-runtimes.mjs passes
+// every package not marked nodeOnly): each must load and export something,
+// so a new package runs under every runtime from the day it is added.
+const { Channel, ClosedChannelError, Ticker, Timer, after, recv, select, send, trySelect } = await import('../../packages/channel/dist/index.js');
+const { Group, withContext } = await import('../../packages/errgroup/dist/index.js');
+const { Mutex, RWMutex, Once } = await import('../../packages/sync/dist/index.js');
+const { Weighted } = await import('../../packages/semaphore/dist/index.js');
 const { WaitGroup } = await import('../../packages/waitgroup/dist/index.js');
 const { background, withCancel, withTimeout, withValue, DeadlineExceeded, Canceled } = await import('../../packages/context/dist/index.js');
 const { WorkerPool } = await import('../../packages/pool/dist/index.js');
@@ -113,7 +120,8 @@ await test('WaitGroup: go() and wait()', async (ok) => {
 
 await test('context: timeout, cancellation through the tree, signal, values', async (ok) => {
   const [parent, cancel] = withCancel(withValue(background(), 'k', 'v'));
-  const [child, cancelChild] = withTimeout(parent, 20);
+  // Far longer than `late`'s: on a loaded machine a 20 ms deadline could pass first.
+  const [child, cancelChild] = withTimeout(parent, 10_000);
   const [late, cancelLate] = withTimeout(background(), 10);
   await select([recv(late.done())]);
   const timedOut = late.err() === DeadlineExceeded && late.signal.reason === DeadlineExceeded;
@@ -131,6 +139,72 @@ await test('pool: run returns results, shutdown drains, submit refused after', a
   const refused = await pool.submit({ id: 'x', payload: 0 }).then(() => false, () => true);
   ok(results.join() === '2,4,6' && !report.timedOut && report.stats.completed === 3 && refused);
 });
+
+await test('Ticker ticks and stops leaving no timer; Timer.stop takes back an unreceived value (Go 1.23)', async (ok) => {
+  const start = Date.now();
+  const ticker = new Ticker(5);
+  await ticker.c.recv();
+  const [second] = await ticker.c.recv();
+  ticker.stop();
+  await new Promise((resolve) => setTimeout(resolve, 15));
+  const stale = ticker.c.tryRecv();
+  const timer = new Timer(1);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  const stopped = timer.stop();
+  // Ticks keep their schedule (a late one shortens the gap to the next), so
+  // the second falls no earlier than two periods after the start.
+  const at = second - start;
+  ok(at >= 9 && stale === undefined && stopped === true && timer.c.tryRecv() === undefined, `second at ${at} ms, stale=${stale} stopped=${stopped}`);
+});
+
+await test('errgroup: the first error cancels the context and is what wait rejects with', async (ok) => {
+  const [g, ctx] = withContext(background());
+  const boom = new Error('boom');
+  g.go(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    throw boom;
+  });
+  g.go(() => ctx.done().recv());
+  const error = await g.wait().catch((e) => e);
+  const limited = new Group();
+  limited.setLimit(1);
+  ok(error === boom && ctx.cause() === boom && limited.tryGo(() => undefined) && limited.tryGo(() => undefined));
+});
+
+await test('sync and semaphore: one mutex holder at a time, FIFO; a waiting writer holds back readers; weights bounded', async (ok) => {
+  const mu = new Mutex();
+  let inside = 0;
+  let overlap = false;
+  await Promise.all(
+    Array.from({ length: 5 }, async () => {
+      await mu.lock();
+      overlap ||= ++inside > 1;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inside--;
+      mu.unlock();
+    }),
+  );
+  const rw = new RWMutex();
+  await rw.rLock();
+  void rw.lock();
+  const heldBack = !rw.tryRLock();
+  const sem = new Weighted(3);
+  await sem.acquire(2);
+  const tooMuch = sem.tryAcquire(2);
+  let runs = 0;
+  const once = new Once();
+  await Promise.all([once.do(() => runs++), once.do(() => runs++)]);
+  ok(!overlap && heldBack && !tooMuch && runs === 1, `overlap=${overlap} heldBack=${heldBack} tooMuch=${tooMuch} runs=${runs}`);
+});
+
+const names = typeof Deno !== 'undefined' ? Deno.args : process.argv.slice(2);
+for (const name of names) {
+  await test(`@gochan/${name} loads and exports something`, async (ok) => {
+    const exports = await import(`../../packages/${name}/dist/index.js`);
+    ok(Object.keys(exports).length > 0);
+  });
+}
+check('the runner named the packages to load', names.length > 0);
 
 console.log(`${runtime}: ${passed} passed, ${failed} failed`);
 if (failed > 0) {

@@ -41,6 +41,13 @@ describe('after (time.After)', () => {
     expect(ch.tryRecv()?.[1]).toBe(true);
   });
 
+  it('Infinity arms no timer and never fires', () => {
+    const ch = after(Infinity);
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(2 ** 40);
+    expect(ch.tryRecv()).toBeUndefined();
+  });
+
   it('bounds a wait in a select', async () => {
     const never = new Channel<number>();
     const waiting = select([recv(never), recv(after(50))]);

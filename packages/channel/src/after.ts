@@ -1,10 +1,6 @@
-import { Channel, describe, type RecvChannel } from './channel.js';
-
-/** The longest delay a setTimeout holds; a longer one fires at once (Node) or wraps around. */
-const MAX_TIMEOUT = 2 ** 31 - 1;
-
-/** Monotonic milliseconds where the platform has them; looked up on each call, so fake clocks in tests apply. */
-const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+import { Alarm, now } from './alarm.js';
+import { Channel, type RecvChannel } from './channel.js';
+import { describe } from './describe.js';
 
 /**
  * after is Go's `time.After(d)`: a channel on which the current time is sent
@@ -13,7 +9,12 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
  * The channel has a buffer of one, so the value waits there if nobody is
  * receiving when the time comes; like Go's, it is never closed. A delay of 0
  * or less is ready at once. A delay longer than a setTimeout can hold
- * (2^31-1 ms, about 24.8 days) is waited in steps and never fires early.
+ * (2^31-1 ms, about 24.8 days) is waited in steps and never fires early;
+ * `Infinity` never fires and arms no timer at all.
+ *
+ * While its timer is pending, it keeps a Node process alive, as any
+ * setTimeout does. To stop waiting early, pass a signal, or use a
+ * {@link Timer} and stop it.
  *
  * @param ms - The delay in milliseconds.
  * @param signal - Optional (not in Go): aborting it cancels the timer, and
@@ -28,30 +29,26 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
  * ```
  */
 export function after(ms: number, signal?: AbortSignal): RecvChannel<Date> {
-  if (typeof ms !== 'number' || Number.isNaN(ms)) {
-    throw new RangeError(`Expected \`ms\` to be a number of milliseconds, got ${describe(ms)}`);
-  }
+  checkDelay(ms);
   const channel = new Channel<Date>(1);
   if (ms <= 0) {
     channel.trySend(new Date());
     return channel;
   }
-  if (signal?.aborted) return channel;
-  const due = now() + ms;
-  let timer: ReturnType<typeof setTimeout>;
-  const cancel = (): void => clearTimeout(timer);
-  const arm = (): void => {
-    const left = due - now();
-    if (left > 0) {
-      // Re-armed until due: the delay may exceed a setTimeout's range, and a
-      // timer may fire a fraction of a millisecond early.
-      timer = setTimeout(arm, Math.min(Math.ceil(left), MAX_TIMEOUT));
-      return;
-    }
+  if (ms === Infinity || signal?.aborted) return channel;
+  const alarm = new Alarm(() => {
     signal?.removeEventListener('abort', cancel);
     channel.trySend(new Date());
-  };
-  arm();
+  });
+  const cancel = (): void => alarm.clear();
+  alarm.setAt(now() + ms);
   signal?.addEventListener('abort', cancel, { once: true });
   return channel;
+}
+
+/** Throws the RangeError of a delay that is not a number of milliseconds (NaN included). */
+export function checkDelay(ms: unknown): asserts ms is number {
+  if (typeof ms !== 'number' || Number.isNaN(ms)) {
+    throw new RangeError(`Expected \`ms\` to be a number of milliseconds, got ${describe(ms)}`);
+  }
 }

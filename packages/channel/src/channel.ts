@@ -1,3 +1,4 @@
+import { describe } from './describe.js';
 import { CLOSE_OF_CLOSED, ClosedChannelError, SEND_ON_CLOSED } from './errors.js';
 import { RESOLVED, pace, paced, pacedWith, resumeWith } from './pace.js';
 import { Ring } from './ring.js';
@@ -405,13 +406,4 @@ class ChannelIterator<T> implements AsyncIterableIterator<T> {
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     return this;
   }
-}
-
-/** A value as an error message shows it: strings quoted, everything else as JavaScript prints it. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return 'a function';
-  if (value !== null && typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
 }

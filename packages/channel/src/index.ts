@@ -1,6 +1,8 @@
 /**
  * Go's channels for TypeScript: `Channel` (Go's `chan T`), `select` with
- * receive, send and default cases, and `after` (Go's `time.After`).
+ * receive, send and default cases, and the timers that select loops wait on:
+ * `after`, `Timer`, `Ticker` and `tick` (Go's `time.After`, `time.NewTimer`,
+ * `time.NewTicker`, `time.Tick`).
  *
  * @packageDocumentation
  */
@@ -18,3 +20,7 @@ export {
   type SendCase,
 } from './select.js';
 export { after } from './after.js';
+export { Timer } from './timer.js';
+export { Ticker } from './ticker.js';
+export { tick } from './tick.js';
+export { describe } from './describe.js';

@@ -74,6 +74,25 @@ describe('select', () => {
     expect(trySelect([null, undefined])).toBeUndefined();
   });
 
+  it('recv(null) and send(null, v) are cases that are never ready, parked or polled (nil channels)', async () => {
+    const a = new Channel<number>();
+    let nil: Channel<number> | null = null;
+    expect(trySelect([recv(nil), send(nil, 1)])).toBeUndefined();
+    const waiting = select([recv(nil), send(null, 1), recv(a)]);
+    await settle();
+    expect(waiterCount(a)).toEqual({ recv: 1, send: 0 });
+    await a.send(9);
+    expect(await waiting).toEqual([2, 9, true]);
+    // Switching a case off in a loop, Go's `ch = nil` once a channel is drained.
+    nil = a;
+    a.close();
+    expect(await select([recv(nil)])).toEqual([0, undefined, false]);
+    const controller = new AbortController();
+    const never = select([recv(null), send(undefined, 1)], controller.signal);
+    controller.abort('stop');
+    await expect(never).rejects.toBe('stop');
+  });
+
   it('select([]) waits forever; with a signal, until the abort', async () => {
     let settled = false;
     void select([]).finally(() => (settled = true));
@@ -102,8 +121,8 @@ describe('select', () => {
     const a = new Channel<number>();
     await expect(select([recv(a), { op: 'recv', channel: a } as never])).rejects.toThrow(TypeError);
     expect(() => trySelect([42 as never])).toThrow('select: case 0 is not a case made by recv() or send(), got 42');
-    expect(() => recv({} as never)).toThrow('recv: expected a Channel, got an object');
-    expect(() => send(null as never, 1)).toThrow(TypeError);
+    expect(() => recv({} as never)).toThrow('recv: expected a Channel or null, got an object');
+    expect(() => send(42 as never, 1)).toThrow('send: expected a Channel or null, got 42');
     expect(waiterCount(a)).toEqual({ recv: 0, send: 0 });
   });
 

@@ -1,4 +1,5 @@
-import { Channel, DONE_NOW, IS_CLOSED, describe, type RecvChannel, type SendChannel } from './channel.js';
+import { Channel, DONE_NOW, IS_CLOSED, type RecvChannel, type SendChannel } from './channel.js';
+import { describe } from './describe.js';
 import { ClosedChannelError, SEND_ON_CLOSED } from './errors.js';
 import { pace, resumeWith } from './pace.js';
 import { SelectWait } from './select-wait.js';
@@ -11,8 +12,8 @@ import { CASE, Waiter, promiseFor } from './waiter.js';
 export interface RecvCase<T> {
   /** Tells a receive case from a send case: always `"recv"`. */
   readonly op: 'recv';
-  /** The channel the case receives from. */
-  readonly channel: RecvChannel<T>;
+  /** The channel the case receives from; null for a case that is never ready (Go's nil channel). */
+  readonly channel: RecvChannel<T> | null;
 }
 
 /**
@@ -22,8 +23,8 @@ export interface RecvCase<T> {
 export interface SendCase<T> {
   /** Tells a send case from a receive case: always `"send"`. */
   readonly op: 'send';
-  /** The channel the case sends on. */
-  readonly channel: SendChannel<T>;
+  /** The channel the case sends on; null for a case that is never ready (Go's nil channel). */
+  readonly channel: SendChannel<T> | null;
   /** The value the case sends if it runs. */
   readonly value: T;
 }
@@ -51,13 +52,13 @@ export type SelectResult<Cs extends readonly Case[]> = {
 
 class Recv<T> implements RecvCase<T> {
   readonly op = 'recv' as const;
-  constructor(readonly channel: Channel<T>) {}
+  constructor(readonly channel: Channel<T> | null) {}
 }
 
 class Send<T> implements SendCase<T> {
   readonly op = 'send' as const;
   constructor(
-    readonly channel: Channel<T>,
+    readonly channel: Channel<T> | null,
     readonly value: T,
   ) {}
 }
@@ -68,9 +69,13 @@ class Send<T> implements SendCase<T> {
  * `[index, value, true]`, or `[index, undefined, false]` once the channel is
  * closed and drained.
  *
- * @throws TypeError if `channel` is not a {@link Channel}.
+ * `recv(null)` (or `undefined`) is a case that is never ready, as a receive
+ * from a nil channel in Go: set a channel variable to null to switch its case
+ * off in a select loop.
+ *
+ * @throws TypeError if `channel` is neither a {@link Channel} nor null.
  */
-export function recv<T>(channel: RecvChannel<T>): RecvCase<T> {
+export function recv<T>(channel: RecvChannel<T> | null | undefined): RecvCase<T> {
   return new Recv(asChannel(channel, 'recv'));
 }
 
@@ -80,9 +85,12 @@ export function recv<T>(channel: RecvChannel<T>): RecvCase<T> {
  * `[index, undefined, true]`; if the channel is closed, the select rejects
  * with ClosedChannelError instead, as Go panics.
  *
- * @throws TypeError if `channel` is not a {@link Channel}.
+ * `send(null, value)` (or `undefined`) is a case that is never ready, as a
+ * send on a nil channel in Go.
+ *
+ * @throws TypeError if `channel` is neither a {@link Channel} nor null.
  */
-export function send<T>(channel: SendChannel<T>, value: T): SendCase<T> {
+export function send<T>(channel: SendChannel<T> | null | undefined, value: T): SendCase<T> {
   return new Send(asChannel(channel, 'send'), value);
 }
 
@@ -96,7 +104,8 @@ export function send<T>(channel: SendChannel<T>, value: T): SendCase<T> {
  * A case that did not run took no value and sent none.
  *
  * @param cases - Cases made by {@link recv} and {@link send}; `null` and
- *   `undefined` are cases that are never ready (Go's nil channel). With no
+ *   `undefined`, like `recv(null)` and `send(null, v)`, are cases that are
+ *   never ready (Go's nil channel). With no
  *   ready-able case and no signal, select waits forever, like Go's `select {}`.
  * @param signal - Aborting it while the select waits withdraws every case and
  *   rejects with `signal.reason`.
@@ -155,8 +164,8 @@ function pollCases(cases: readonly Case[]): number {
     const c = cases[i];
     if (c === null || c === undefined) continue;
     let canRun: boolean;
-    if (c instanceof Recv) canRun = c.channel.canRecv();
-    else if (c instanceof Send) canRun = c.channel.canSend();
+    if (c instanceof Recv) canRun = c.channel !== null && c.channel.canRecv();
+    else if (c instanceof Send) canRun = c.channel !== null && c.channel.canSend();
     else throw new TypeError(`select: case ${i} is not a case made by recv() or send(), got ${describe(c)}`);
     if (canRun && (++ready === 1 || Math.random() * ready < 1)) chosen = i;
   }
@@ -166,7 +175,7 @@ function pollCases(cases: readonly Case[]): number {
 /** Runs a case that pollCases found ready. */
 function runCase(cases: readonly Case[], index: number): [number, unknown, boolean] {
   const c = cases[index] as Recv<unknown> | Send<unknown>;
-  const channel = c.channel;
+  const channel = c.channel as Channel<unknown>;
   if (c instanceof Recv) {
     return channel.poll() === DONE_NOW ? [index, channel.takeReceived(), true] : [index, undefined, false];
   }
@@ -179,7 +188,7 @@ function park(cases: readonly Case[], signal: AbortSignal | undefined): Promise<
   const wait = new SelectWait(signal);
   const promise = promiseFor<[number, unknown, boolean]>(wait);
   const order: number[] = [];
-  for (let i = 0; i < cases.length; i++) if (cases[i] != null) order.push(i);
+  for (let i = 0; i < cases.length; i++) if (cases[i]?.channel != null) order.push(i);
   // A random queueing order (Fisher–Yates), so that when one partner could
   // serve two cases of this select (two receives on one channel), either runs.
   for (let i = order.length - 1; i > 0; i--) {
@@ -190,21 +199,23 @@ function park(cases: readonly Case[], signal: AbortSignal | undefined): Promise<
   }
   for (const i of order) {
     const c = cases[i] as Recv<unknown> | Send<unknown>;
+    const channel = c.channel as Channel<unknown>;
     if (c instanceof Recv) {
       const waiter = new Waiter(CASE, undefined, wait, i);
       wait.waiters.push(waiter);
-      c.channel.recvq.enqueue(waiter);
+      channel.recvq.enqueue(waiter);
     } else {
       const waiter = new Waiter(CASE, c.value, wait, i);
       wait.waiters.push(waiter);
-      c.channel.sendq.enqueue(waiter);
+      channel.sendq.enqueue(waiter);
     }
   }
   if (signal !== undefined) signal.addEventListener('abort', wait, { once: true });
   return promise;
 }
 
-function asChannel<T>(channel: RecvChannel<T> | SendChannel<T>, what: 'recv' | 'send'): Channel<T> {
+function asChannel<T>(channel: RecvChannel<T> | SendChannel<T> | null | undefined, what: 'recv' | 'send'): Channel<T> | null {
   if (channel instanceof Channel) return channel;
-  throw new TypeError(`${what}: expected a Channel, got ${describe(channel)}`);
+  if (channel === null || channel === undefined) return null;
+  throw new TypeError(`${what}: expected a Channel or null, got ${describe(channel)}`);
 }

@@ -1,6 +1,7 @@
 // afterFunc: Go's AfterFunc, a callback listed among a context's children.
+import { describe } from '@gochan/channel';
 import { attach } from './cancel-context.js';
-import { assertParent, describe, type Context } from './context.js';
+import { assertParent, type Context } from './context.js';
 import { NO_CHILDREN, type Child, type Registry } from './tree.js';
 
 /** AfterFunc is one callback waiting for its context to be cancelled. */

@@ -1,4 +1,4 @@
-import type { RecvChannel } from '@gochan/channel';
+import { describe, type RecvChannel } from '@gochan/channel';
 
 /**
  * Context is Go's `context.Context`: it carries a cancellation signal, a
@@ -91,13 +91,29 @@ export function cause(ctx: Context): unknown {
   return typeof ctx.cause === 'function' ? ctx.cause() : ctx.err();
 }
 
-/** describe renders a received value for an error message. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  return String(value);
+/**
+ * isContext reports whether `value` can serve as a Context: an object with
+ * the methods of Go's `context.Context` interface (`done`, `err`,
+ * `deadline`, `value`), whoever made it. As in Go, where any type with those
+ * methods satisfies the interface, this checks the shape, not the class.
+ * `cause` is not required (it came late to Go, in 1.20, and {@link cause}
+ * falls back to `err()`).
+ *
+ * @example
+ * ```ts
+ * isContext(background()); // true
+ * isContext(AbortSignal.timeout(10)); // false: use fromSignal(signal)
+ * ```
+ */
+export function isContext(value: unknown): value is Context {
+  if (value === null || typeof value !== 'object') return false;
+  const candidate = value as Partial<Record<keyof Context, unknown>>;
+  return (
+    typeof candidate.done === 'function' &&
+    typeof candidate.err === 'function' &&
+    typeof candidate.deadline === 'function' &&
+    typeof candidate.value === 'function'
+  );
 }
 
 /**
@@ -108,10 +124,7 @@ export function assertParent(parent: unknown): asserts parent is Context {
   if (parent === null || parent === undefined) {
     throw new TypeError(`cannot create context from nil parent: expected \`parent\` to be a Context, got ${String(parent)}`);
   }
-  // cause() is not required: it came late to Go (1.20), and cause(ctx) falls back to err().
-  const candidate = parent as Partial<Record<keyof Context, unknown>>;
-  const required = ['done', 'err', 'deadline', 'value'] as const;
-  if (typeof parent !== 'object' || required.some((name) => typeof candidate[name] !== 'function')) {
+  if (!isContext(parent)) {
     throw new TypeError(`Expected \`parent\` to be a Context, got ${describe(parent)}`);
   }
 }

@@ -1,6 +1,7 @@
 // Contexts with a deadline: Go's timerCtx, WithDeadline and WithTimeout.
+import { describe } from '@gochan/channel';
 import { CancelContext, withCancel } from './cancel-context.js';
-import { assertParent, describe, type CancelFunc, type Context } from './context.js';
+import { assertParent, type CancelFunc, type Context } from './context.js';
 import { Canceled, DeadlineExceeded } from './errors.js';
 import { nameOf, parentOf } from './tree.js';
 

@@ -1,6 +1,7 @@
 // fromSignal: the bridge from AbortSignal to Context.
+import { describe } from '@gochan/channel';
 import { CancelContext } from './cancel-context.js';
-import { describe, type Context } from './context.js';
+import type { Context } from './context.js';
 import { background } from './background.js';
 import { watch } from './foreign.js';
 

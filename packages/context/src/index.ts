@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { cause, type CancelCauseFunc, type CancelFunc, type Context } from './context.js';
+export { cause, isContext, type CancelCauseFunc, type CancelFunc, type Context } from './context.js';
 export { Canceled, DeadlineExceeded } from './errors.js';
 export { background, todo, withoutCancel } from './background.js';
 export { withCancel, withCancelCause } from './cancel-context.js';

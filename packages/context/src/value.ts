@@ -1,6 +1,6 @@
 // withValue: Go's valueCtx, one key and one value on top of a parent.
-import type { RecvChannel } from '@gochan/channel';
-import { assertParent, describe, type Context } from './context.js';
+import { describe, type RecvChannel } from '@gochan/channel';
+import { assertParent, type Context } from './context.js';
 import { isOwn, nameOf, parentOf, watchTarget, type Own } from './tree.js';
 
 /** ValueContext adds one key and its value to its parent; everything else is the parent's. */

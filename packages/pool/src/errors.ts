@@ -30,12 +30,3 @@ export class LeaseLostError extends Error {
     this.name = 'LeaseLostError';
   }
 }
-
-/** describe renders a received value for an error message: `got 0`, `got "4"`, `got an object`. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  return String(value);
-}

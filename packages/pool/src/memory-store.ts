@@ -1,4 +1,4 @@
-import { describe } from './errors.js';
+import { describe } from '@gochan/channel';
 import { Heap } from './heap.js';
 import { parkClaim } from './park-claim.js';
 import type { ClaimedJob, NewStoredJob, Store, StoreCounts, SubmitResult } from './store.js';

@@ -1,5 +1,5 @@
-import type { Context } from '@gochan/context';
-import { describe } from './errors.js';
+import { describe } from '@gochan/channel';
+import { isContext, type Context } from '@gochan/context';
 import { jsonCodec, type Codec } from './codec.js';
 import type { ErrorHandler, Handler } from './job.js';
 import type { Store } from './store.js';
@@ -199,19 +199,6 @@ export function checkTimeout(timeout: unknown): number | undefined {
     throw new RangeError(`Expected \`timeout\` to be a non-negative number of milliseconds, got ${describe(timeout)}`);
   }
   return timeout;
-}
-
-/** isContext: whether `value` has the methods the pool calls on a Context, `done`, `err`, `deadline` and `value` (any implementation will do). */
-export function isContext(value: unknown): value is Context {
-  const candidate = value as Partial<Record<keyof Context, unknown>> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.err === 'function' &&
-    typeof candidate.done === 'function' &&
-    typeof candidate.deadline === 'function' &&
-    typeof candidate.value === 'function'
-  );
 }
 
 function checkInteger(name: string, value: unknown, min: number, expected: string): asserts value is number {

@@ -37,7 +37,7 @@ afterEach(() => {
   unhandled.stop();
 });
 
-test('on a store, every added job ends exactly once, completed or dead, across a shutdown and a second pool', async () => {
+test('on a store, every added job ends exactly once, completed or dead, across a shutdown and a second pool', { timeout: 120_000 }, async () => {
   await fc.assert(
     fc.asyncProperty(scenario, async ({ workers, prefetch, queueSize, maxAttempts, jobs, stopAt, timeout }) => {
       const store = new MemoryStore();
@@ -105,6 +105,6 @@ test('on a store, every added job ends exactly once, completed or dead, across a
       expect(maxRunning).toBeLessThanOrEqual(workers);
       expect(unhandled.reasons).toEqual([]);
     }),
-    { numRuns: 60 },
+    { numRuns: 60, timeout: 10_000 },
   );
 });

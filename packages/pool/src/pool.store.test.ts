@@ -207,6 +207,26 @@ describe('a pool on a store', () => {
     expect(changed.mock.calls.length).toBeLessThan(200 * 3);
   });
 
+  test('a waiting submit found to be a duplicate lets the next one in line through', async () => {
+    const store = new MemoryStore();
+    const gates = new Gates();
+    const pool = new WorkerPool({ workers: 1, prefetch: 0, queueSize: 1, store, handler: gates.handler });
+    await pool.submit(job('a', 0)); // runs
+    await until(() => gates.started.length === 1);
+    await pool.submit(job('b', 0)); // in the feeder's hands
+    await until(() => store.waiting() === 0);
+    await pool.submit(job('c', 0)); // waits in the store: full
+    const duplicate = pool.submit(job('c', 1));
+    const next = pool.submit(job('d', 0));
+    gates.open('a'); // b runs, c is claimed: room for one, which the duplicate takes and gives back
+    expect(await duplicate).toBe('duplicate');
+    expect(await next).toBe('added');
+    for (const id of ['b', 'c', 'd']) gates.open(id);
+    await pool.shutdown();
+    // c and d once each: run now, or left waiting in the store by the graceful shutdown.
+    expect(store.counts().completed + store.counts().waiting).toBe(4);
+  });
+
   test('a shutdown past its timeout cuts off running jobs and gives them and the unstarted ones back to the store; the next pool runs them', async () => {
     const store = new MemoryStore();
     const gates = new Gates();

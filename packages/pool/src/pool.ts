@@ -1,7 +1,7 @@
-import { Channel, ClosedChannelError, after, recv, select } from '@gochan/channel';
+import { Channel, ClosedChannelError, after, describe, recv, select } from '@gochan/channel';
 import { DeadlineExceeded, afterFunc, background, withCancel, type CancelFunc, type Context } from '@gochan/context';
 import { WaitGroup } from '@gochan/waitgroup';
-import { PoolClosedError, describe } from './errors.js';
+import { PoolClosedError } from './errors.js';
 import { JobContext } from './job-context.js';
 import type { ErrorHandler, Handler, Job } from './job.js';
 import { checkJob, checkTimeout, resolveOptions, type PoolOptions } from './options.js';

@@ -1,7 +1,7 @@
-import type { Channel } from '@gochan/channel';
+import { describe, type Channel } from '@gochan/channel';
 import { DeadlineExceeded, background, withCancelCause, withDeadline, type Context } from '@gochan/context';
 import type { Codec } from './codec.js';
-import { LeaseLostError, PoolClosedError, describe } from './errors.js';
+import { LeaseLostError, PoolClosedError } from './errors.js';
 import type { Job } from './job.js';
 import type { StoreStats } from './stats.js';
 import type { ClaimedJob, Store, SubmitResult } from './store.js';
@@ -135,6 +135,8 @@ export class StoreFeed<P> {
       return await this.#store.add({ id: job.id, payload, deadline });
     } finally {
       this.#adding--;
+      // Room the store will not announce: a duplicate (or failed) add frees what it reserved without a change there.
+      if (this.#roomHead !== undefined) this.#admit();
     }
   }
 

@@ -1,3 +1,5 @@
+import { describe } from '@gochan/channel';
+
 // WaitGroup: Go's sync.WaitGroup on a single-threaded event loop.
 //
 // Invariants:
@@ -199,9 +201,4 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     value !== null &&
     typeof (value as { then?: unknown }).then === 'function'
   );
-}
-
-/** describe renders a received value for an error message: `got 1.5`, `got "1"`. */
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

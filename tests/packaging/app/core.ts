@@ -2,7 +2,9 @@
 // run anywhere: this file only has to type-check (tsc --noEmit, skipLibCheck
 // off), in a browser project (DOM lib, no @types/node) and in a Node project
 // (@types/node, no DOM lib).
-import { Channel, ClosedChannelError, after, recv, select, type RecvChannel, type SendChannel } from '@gochan/channel';
+import { Channel, ClosedChannelError, Ticker, Timer, after, recv, select, tick, type RecvChannel, type SendChannel } from '@gochan/channel';
+import { Group, withContext } from '@gochan/errgroup';
+import { Weighted } from '@gochan/semaphore';
 import { background, withCancel, withTimeout, type CancelFunc, type Context } from '@gochan/context';
 import { WaitGroup } from '@gochan/waitgroup';
 
@@ -42,3 +44,17 @@ void signal;
 cancel();
 cancelParent();
 
+
+const ticker = new Ticker(10);
+const ticks: RecvChannel<Date> = ticker.c;
+void ticks;
+ticker.stop();
+const timer = new Timer(10);
+const stopped: boolean = timer.stop();
+void stopped, tick;
+const [group, groupCtx]: [Group, Context] = withContext(ctx);
+await group.go(async () => groupCtx.err());
+await group.wait();
+const sem = new Weighted(4);
+await sem.acquire(2, AbortSignal.timeout(100));
+sem.release(2);

@@ -4,6 +4,10 @@ import { Channel, after, recv, select } from '@gochan/channel';
 import { DeadlineExceeded, background, withTimeout } from '@gochan/context';
 import { WorkerPool } from '@gochan/pool';
 import { WaitGroup } from '@gochan/waitgroup';
+import { Ticker } from '@gochan/channel';
+import { withContext } from '@gochan/errgroup';
+import { Weighted } from '@gochan/semaphore';
+import { Mutex } from '@gochan/sync';
 
 const ch = new Channel(1);
 await ch.send('hello');
@@ -27,3 +31,18 @@ const pool = new WorkerPool({ workers: 2, handler: (job) => job.payload * 2 });
 console.log('pool', await pool.run({ id: 'answer', payload: 21 }));
 const report = await pool.shutdown();
 console.log('shutdown', report.timedOut);
+
+const ticker = new Ticker(2);
+await ticker.c.recv();
+ticker.stop();
+const [g, gctx] = withContext(background());
+g.go(() => {
+  throw new Error('first');
+});
+console.log('errgroup', await g.wait().catch((e) => e.message), gctx.err() !== undefined);
+const mu = new Mutex();
+await mu.lock();
+console.log('sync', mu.tryLock());
+mu.unlock();
+const sem = new Weighted(2);
+console.log('semaphore', sem.tryAcquire(2), sem.tryAcquire(1));

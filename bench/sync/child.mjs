@@ -1,0 +1,107 @@
+// One measured run, in a fresh process:
+//   node child.mjs <library> <workload> <operations>
+// prints one JSON line { ms, ops } after checking what the run computed:
+// every critical section ran exactly once and none overlapped (mutexes), or
+// no more than the limit held at once (semaphores).
+import { Mutex } from '@gochan/sync';
+import { Weighted } from '@gochan/semaphore';
+import { Mutex as AsyncMutex, Semaphore as AsyncMutexSemaphore } from 'async-mutex';
+import { Sema } from 'async-sema';
+import pLimit from 'p-limit';
+import { Mutex as EasyMutex } from '@king011/easyts/lib/es2022/sync/mutex.js';
+
+const [library, workload, operationsArg] = process.argv.slice(2);
+const n = Number(operationsArg);
+const TASKS = 8;
+const LIMIT = 4;
+
+// Each library as its README writes a lock/unlock or an acquire/release.
+const mutexes = {
+  gochan: () => {
+    const m = new Mutex();
+    return { lock: () => m.lock(), unlock: () => m.unlock() };
+  },
+  'async-mutex': () => {
+    const m = new AsyncMutex();
+    let release;
+    return { lock: async () => void (release = await m.acquire()), unlock: () => release() };
+  },
+  '@king011/easyts': () => {
+    const m = new EasyMutex();
+    return { lock: () => m.lock(), unlock: () => m.unlock() };
+  },
+};
+const semaphores = {
+  gochan: () => {
+    const s = new Weighted(LIMIT);
+    return { acquire: () => s.acquire(1), release: () => s.release(1) };
+  },
+  'async-sema': () => {
+    const s = new Sema(LIMIT);
+    return { acquire: () => s.acquire(), release: () => s.release() };
+  },
+  'async-mutex': () => {
+    const s = new AsyncMutexSemaphore(LIMIT);
+    return { acquire: () => s.acquire(), release: () => s.release() };
+  },
+  'p-limit': () => {
+    // p-limit runs the function for you: one call per acquire/release pair.
+    const limit = pLimit(LIMIT);
+    return { run: (fn) => limit(fn) };
+  },
+};
+
+let inside = 0;
+let peak = 0;
+let done = 0;
+const section = async (yieldInside) => {
+  inside++;
+  if (inside > peak) peak = inside;
+  if (yieldInside) await Promise.resolve();
+  inside--;
+  done++;
+};
+
+async function mutexRun(make, tasks, yieldInside) {
+  const m = make();
+  const per = n / tasks;
+  await Promise.all(
+    Array.from({ length: tasks }, async () => {
+      for (let i = 0; i < per; i++) {
+        await m.lock();
+        await section(yieldInside);
+        m.unlock();
+      }
+    }),
+  );
+  if (done !== n || peak !== 1) throw new Error(`${library}: ${done} sections of ${n}, peak ${peak} holders`);
+}
+
+async function semaphoreRun(make) {
+  const s = make();
+  const per = n / TASKS;
+  await Promise.all(
+    Array.from({ length: TASKS }, async () => {
+      for (let i = 0; i < per; i++) {
+        if (s.run) await s.run(() => section(true));
+        else {
+          await s.acquire();
+          await section(true);
+          s.release();
+        }
+      }
+    }),
+  );
+  if (done !== n || peak > LIMIT || peak < 2) throw new Error(`${library}: ${done} of ${n}, peak ${peak} (limit ${LIMIT})`);
+}
+
+const runs = {
+  'mutex, one task (uncontended)': () => mutexRun(mutexes[library], 1, false),
+  'mutex, 8 tasks that await inside the lock': () => mutexRun(mutexes[library], TASKS, true),
+  'semaphore of 4, 8 tasks': () => semaphoreRun(semaphores[library]),
+};
+if (!runs[workload]) throw new Error(`no workload ${workload}`);
+const start = performance.now();
+await runs[workload]();
+const ms = performance.now() - start;
+console.log(JSON.stringify({ ms, ops: (n / ms) * 1000 }));

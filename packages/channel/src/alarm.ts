@@ -1,0 +1,69 @@
+/*
+ * Alarm: one setTimeout that fires at a due time, whatever the delay.
+ *
+ * Invariants:
+ *  - At most one setTimeout is pending per alarm (`handle`), and one is
+ *    pending exactly while the alarm is set (`armed`).
+ *  - `ring` runs only once the due time has passed on the monotonic clock: a
+ *    setTimeout that fires a little early, or one cut to the longest delay a
+ *    setTimeout holds, is re-armed for the rest.
+ *  - `clear()` leaves nothing pending: in Node, a cleared alarm does not
+ *    keep the process alive.
+ */
+
+/** The longest delay a setTimeout holds; a longer one fires at once (Node) or wraps around. */
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+/** Monotonic milliseconds where the platform has them; looked up on each call, so fake clocks in tests apply. */
+export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * Alarm calls `ring` once the time given to `set` has passed. The timers of
+ * `after`, `Timer` and `Ticker` are alarms; so is the runtime's timer heap
+ * entry in Go (`runtime.timer`), minus the heap.
+ */
+export class Alarm {
+  /** The pending setTimeout; undefined while the alarm is not set. */
+  private handle: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** When the alarm is due, on the `now()` clock; meaningful only while armed. */
+  due = 0;
+  /** The setTimeout callback, bound once so that re-arming allocates no closure. */
+  private readonly check: () => void;
+
+  /** @param ring - Called once per `set`, when the due time has passed (not if cleared first). */
+  constructor(private readonly ring: () => void) {
+    this.check = () => {
+      this.handle = undefined;
+      this.arm();
+    };
+  }
+
+  /** Whether a ring is pending. */
+  get armed(): boolean {
+    return this.handle !== undefined;
+  }
+
+  /** Sets the alarm to ring at `due` (a `now()` time), replacing any pending ring. */
+  setAt(due: number): void {
+    this.clear();
+    this.due = due;
+    this.arm();
+  }
+
+  /** Cancels the pending ring, if any; nothing is left scheduled. */
+  clear(): void {
+    if (this.handle !== undefined) {
+      clearTimeout(this.handle);
+      this.handle = undefined;
+    }
+  }
+
+  private arm(): void {
+    const left = this.due - now();
+    if (left > 0) {
+      this.handle = setTimeout(this.check, Math.min(Math.ceil(left), MAX_TIMEOUT));
+      return;
+    }
+    this.ring();
+  }
+}

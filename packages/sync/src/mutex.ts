@@ -1,0 +1,93 @@
+import { Weighted } from '@gochan/semaphore';
+
+/*
+ * Mutex is a weighted semaphore of size one (Go's sync.Mutex is a state word
+ * over a runtime semaphore; here the semaphore does the queueing).
+ *
+ * Invariants:
+ *  - At most one holder: the lock is the semaphore's single unit of weight.
+ *  - Waiters are served first come, first served: unlock hands the unit to
+ *    the oldest waiter in the same step, so a tryLock right after it fails
+ *    while anyone waits (Go's starvation mode, always on).
+ *  - `locked` is true while a holder has been told it holds the lock: set
+ *    when lock() resolves or tryLock() succeeds, cleared by unlock(). It
+ *    only serves to report misuse with Go's text.
+ *  - An aborted lock() was never granted and left nothing queued.
+ */
+
+/**
+ * Mutex is Go's `sync.Mutex`: a lock that one caller holds at a time, for
+ * state that is read and changed across `await`s.
+ *
+ * Waiters are served first come, first served. `lock()` resolves to a
+ * `Disposable`, so `using` can release it at the end of a block, as Go's
+ * `defer mu.Unlock()` does.
+ *
+ * @example
+ * ```ts
+ * const mu = new Mutex();
+ * {
+ *   using _ = await mu.lock();   // mu.Lock(); defer mu.Unlock()
+ *   balance = await read() + 10;
+ * }
+ * ```
+ */
+export class Mutex {
+  /** The lock itself: one unit of weight, and the FIFO of those waiting for it. */
+  readonly #sem: Weighted = new Weighted(1);
+  /** What lock() resolves to: disposing it unlocks. One per mutex, so a lock allocates nothing. */
+  readonly #unlocker: Disposable = { [Symbol.dispose]: () => this.unlock() };
+  /** lock()'s result when the mutex was free: already resolved, shared. */
+  readonly #granted: Promise<Disposable> = Promise.resolve(this.#unlocker);
+  /** Whether the lock is held (see the invariants); set on grant, cleared by unlock(). */
+  #locked = false;
+  /** Marks a waiter's grant and yields the unlocker; bound once. */
+  readonly #grant = (): Disposable => {
+    this.#locked = true;
+    return this.#unlocker;
+  };
+
+  /**
+   * lock acquires the mutex, waiting while another caller holds it, Go's
+   * `mu.Lock()`. It resolves to a `Disposable` whose disposal unlocks, for
+   * `using`; calling {@link Mutex.unlock} does the same.
+   *
+   * @param signal - Aborting it while lock() waits withdraws it: the promise
+   *   rejects with `signal.reason` and the lock was not taken. An already
+   *   aborted signal rejects at once, even when the mutex is free.
+   */
+  lock(signal?: AbortSignal): Promise<Disposable> {
+    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    if (this.#sem.tryAcquire(1)) {
+      this.#locked = true;
+      return this.#granted;
+    }
+    return this.#sem.acquire(1, signal).then(this.#grant);
+  }
+
+  /**
+   * tryLock acquires the mutex if it is free and nobody waits for it, Go's
+   * `mu.TryLock()`; it never waits.
+   *
+   * @returns true if the lock was taken.
+   */
+  tryLock(): boolean {
+    if (!this.#sem.tryAcquire(1)) return false;
+    this.#locked = true;
+    return true;
+  }
+
+  /**
+   * unlock releases the mutex, Go's `mu.Unlock()`, handing it to the oldest
+   * waiter if there is one. As in Go, any caller may unlock it, not only the
+   * one that locked it.
+   *
+   * @throws Error "sync: unlock of unlocked mutex" (Go's fatal error) if the
+   *   mutex is not locked.
+   */
+  unlock(): void {
+    if (!this.#locked) throw new Error('sync: unlock of unlocked mutex');
+    this.#locked = false;
+    this.#sem.release(1);
+  }
+}
