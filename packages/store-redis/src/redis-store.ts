@@ -107,6 +107,7 @@ export interface RedisDurability {
 
 /** RedisStoreError says why a RedisStore could not open: Redis unreachable, the password refused, a key of the wrong type. */
 export class RedisStoreError extends Error {
+  /** RedisStoreError.name is `'RedisStoreError'`. */
   override name = 'RedisStoreError';
 }
 
@@ -135,7 +136,7 @@ function parseToken(token: string): [entry: string, deliveries: string] | undefi
 
 /**
  * RedisStore is a {@link Store} on Redis Streams: the shared durable store
- * for {@link WorkerPool}'s `store` option when several processes (or
+ * for `WorkerPool`'s `store` option when several processes (or
  * machines) take work from one queue. Each store is one consumer of the
  * queue's consumer group; a job held by a process that died is taken over
  * by another after its lease; completed jobs are acknowledged and deleted
