@@ -2,6 +2,7 @@ import { after, recv, select } from '@gochan/channel';
 import type { Context } from '@gochan/context';
 import { createTaskServer, type App, type AppOptions } from '@gochan/example-http-server/server';
 import { PoolClosedError, WorkerPool, type Job, type Store, type Worker } from '@gochan/pool';
+import { RedisStore } from '@gochan/store-redis';
 import { SqliteStore } from '@gochan/store-sqlite';
 
 // The second article's server again, on @gochan/pool: the pool brings the
@@ -12,13 +13,19 @@ import { SqliteStore } from '@gochan/store-sqlite';
 
 /**
  * createApp makes the pool (on the store `options.store` names) and puts the
- * hand-built server's HTTP in front of it.
+ * hand-built server's HTTP in front of it. It resolves once the store is
+ * open (Redis connected and checked).
  *
  * @throws SqliteStoreError when the SQLite file cannot be opened or is not a store's.
+ * @throws RedisStoreError when Redis cannot be reached, refuses the password, or holds a key of another type at the queue's name.
  */
-export function createApp({ workers, queueSize, taskMs, store: setting, queue = 'tasks', leaseMs = 10_000 }: AppOptions): App {
+export async function createApp({ workers, queueSize, taskMs, store: setting, queue = 'tasks', leaseMs = 10_000 }: AppOptions): Promise<App> {
   const store: (Store & { close(): Promise<void> }) | undefined =
-    setting?.kind === 'sqlite' ? new SqliteStore(setting.path, { queue, leaseMs }) : undefined;
+    setting?.kind === 'sqlite'
+      ? new SqliteStore(setting.path, { queue, leaseMs })
+      : setting?.kind === 'redis'
+        ? await RedisStore.open({ url: setting.url, queue, leaseMs })
+        : undefined;
   const pool = new WorkerPool<undefined>({
     workers,
     queueSize,
@@ -36,7 +43,8 @@ export function createApp({ workers, queueSize, taskMs, store: setting, queue = 
   return createTaskServer({
     submit: (id, signal) => pool.submit({ id, payload: undefined }, signal),
     isClosedError: (error) => error instanceof PoolClosedError,
-    stats: () => pool.stats(),
+    // On Redis, the store's own dealings too: redelivered, recovered, the last poll.
+    stats: () => (store instanceof RedisStore ? { ...pool.stats(), redis: store.stats() } : pool.stats()),
     shutdown: async (timeoutMs) => {
       const { timedOut, cutOff, notStarted } = await pool.shutdown({ timeout: timeoutMs });
       // Every write is in; the file is left whole for the next start.

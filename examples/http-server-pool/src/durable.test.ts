@@ -166,8 +166,8 @@ describe('http-server-pool on SQLite (the default store)', () => {
 
   test('a bad STORE, QUEUE or LEASE_MS is named and exits 2; a file that is not a store exits 1 and says why', async () => {
     for (const [env, message] of [
-      [{ STORE: 'postgres://x' }, 'Expected `STORE` to be `memory` or `sqlite:<path>`, got "postgres://x"'],
-      [{ STORE: 'sqlite:' }, 'Expected `STORE` to be `memory` or `sqlite:<path>`, got "sqlite:"'],
+      [{ STORE: 'postgres://x' }, 'Expected `STORE` to be `memory`, `sqlite:<path>` or `redis://host:port/db`, got "postgres://x"'],
+      [{ STORE: 'sqlite:' }, 'Expected `STORE` to be `memory`, `sqlite:<path>` or `redis://host:port/db`, got "sqlite:"'],
       [{ QUEUE: 'a b' }, 'Expected `QUEUE` to be 1 to 64 letters, digits or _ . : -, got "a b"'],
       [{ LEASE_MS: '5' }, 'Expected `LEASE_MS` to be an integer of at least 30, got "5"'],
     ] as const) {

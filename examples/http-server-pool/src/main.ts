@@ -1,7 +1,8 @@
 // The second article's server on @gochan/pool, the one `pnpm start` runs:
 // its tasks wait in a SQLite file (data/tasks.db, under the folder it is
 // started from) unless STORE says otherwise, so a task answered 200 survives
-// a crash of the server; `STORE=memory` gives back the article's queue.
+// a crash of the server; `STORE=memory` gives back the article's queue, and
+// `STORE=redis://host:port/db` shares one queue among several servers.
 import { mkdirSync } from 'node:fs';
 import { serve } from '@gochan/example-http-server/serve';
 import { createApp } from './app.js';
@@ -10,4 +11,4 @@ import { createApp } from './app.js';
 const DATA = 'data';
 
 if (process.env.STORE === undefined || process.env.STORE.trim() === '') mkdirSync(DATA, { recursive: true });
-await serve(createApp, { defaultStore: `sqlite:${DATA}/tasks.db`, stores: ['memory', 'sqlite'] });
+await serve(createApp, { defaultStore: `sqlite:${DATA}/tasks.db`, stores: ['memory', 'sqlite', 'redis'] });

@@ -11,7 +11,7 @@ export interface TestableApp {
   shutdown(timeoutMs: number): Promise<{ timedOut: boolean; cutOff: string[]; notStarted: string[]; keptInStore: boolean }>;
 }
 
-export type AppFactory = (options: { workers: number; queueSize: number; taskMs: number }) => TestableApp;
+export type AppFactory = (options: { workers: number; queueSize: number; taskMs: number }) => TestableApp | Promise<TestableApp>;
 
 /** A task long enough never to end by itself within a test. */
 const FOREVER = 600_000;
@@ -24,7 +24,7 @@ export function describeApp(name: string, createApp: AppFactory): void {
     async function start(options: { workers: number; queueSize: number; taskMs: number }): Promise<[TestableApp, string]> {
       log = [];
       vi.spyOn(console, 'log').mockImplementation((line: unknown) => void log.push(String(line)));
-      const app = createApp(options);
+      const app = await createApp(options);
       apps.push(app);
       const port = await app.listen(0, '127.0.0.1');
       return [app, `http://127.0.0.1:${port}`];
