@@ -127,7 +127,7 @@ describe('http-server-pool on SQLite (the default store)', () => {
     expect(await (await fetch(`${base}/task/same`)).text()).toBe('Task ID same already queued or running: not added again\n');
     expect(await (await fetch(`${base}/task/other`)).text()).toBe('Task ID other already queued or running: not added again\n');
     const stats = (await (await fetch(`${base}/stats`)).json()) as { store: Record<string, number> };
-    expect(stats.store).toMatchObject({ waiting: 0, running: 2, completed: 0, failed: 0, dead: 0 });
+    expect(stats.store).toMatchObject({ waiting: 1, running: 1, completed: 0, failed: 0, dead: 0 });
     program.kill('SIGKILL');
     await program.exit();
   });
@@ -152,8 +152,8 @@ describe('http-server-pool on SQLite (the default store)', () => {
     const [, running] = await second.waitFor(/^Worker 1 processing task ID (g\d)$/);
     second.kill('SIGTERM');
     expect(await second.exit()).toBe(1);
-    // The one running is cut off and goes back; the server claims nothing ahead of its workers (prefetch 0), and the
-    // task its feeder held for the next free worker goes back too; the others never left the store.
+    // The one running is cut off and goes back; the server claims nothing ahead of its workers (prefetch 0), so the
+    // others never left the store.
     expect(second.stderr[1]).toBe(`Shutdown timed out after 100 ms; cut off 1 running task(s): ${running}; 0 never started; all back in the store, for the next start`);
 
     const third = start(store, { WORKERS: '2', TASK_MS: '50' });

@@ -16,7 +16,7 @@ import type { ClaimedJob, Store, SubmitResult } from './store.js';
  * Invariants:
  *  - #held has every job this pool claimed and has not yet settled, released
  *    or lost: in the channel's buffer, in the feeder's hands, or running. Its
- *    size never exceeds workers + prefetch + 1.
+ *    size never exceeds workers + prefetch: the feeder claims only for room.
  *  - A job leaves #held exactly once: settled (complete or fail), released
  *    (shutdown), or lost (a renewal found its lease taken). Only the first
  *    of these writes to the store.
@@ -93,6 +93,8 @@ export class StoreFeed<P> {
   readonly #writes = new Set<Promise<unknown>>();
   /** The renewal timer, every third of the lease; cleared by close(). */
   readonly #renewTimer: ReturnType<typeof setInterval>;
+  /** Wakes the feeder waiting for a job to leave #held (it holds as many as it may). */
+  #freed: (() => void) | undefined = undefined;
   /** Set while a renewal is in flight, so that a slow store never sees two at once. */
   #renewing = false;
   readonly #stats: FeedStats = { held: 0, leasesLost: 0, renewFailures: 0, storeErrors: 0 };
@@ -201,7 +203,10 @@ export class StoreFeed<P> {
       while (!signal.aborted) {
         let claimed: ClaimedJob[];
         try {
-          claimed = await this.#store.claim(Math.max(1, this.#hold - this.#held.size), signal);
+          // Claim only for a free worker or a free place in the channel: a job claimed here while
+          // another process has idle workers would wait for nothing.
+          if (this.#held.size >= this.#hold) await this.#untilFreed(signal);
+          claimed = await this.#store.claim(this.#hold - this.#held.size, signal);
           pause = 0;
         } catch (error) {
           if (signal.aborted) break;
@@ -229,6 +234,21 @@ export class StoreFeed<P> {
     } finally {
       this.#jobs.close();
     }
+  }
+
+  /** Waits until the pool holds fewer jobs than it may: a worker finished one, or one was released or lost. */
+  #untilFreed(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const abort = (): void => {
+        this.#freed = undefined;
+        reject(signal.reason);
+      };
+      this.#freed = () => {
+        signal.removeEventListener('abort', abort);
+        resolve();
+      };
+      signal.addEventListener('abort', abort, { once: true });
+    });
   }
 
   /** Decodes a claimed job and holds it; a payload that cannot be decoded makes the job dead, with why. */
@@ -260,6 +280,9 @@ export class StoreFeed<P> {
     const held = this.#held.get(job);
     if (held === undefined) return undefined;
     this.#held.delete(job);
+    const freed = this.#freed;
+    this.#freed = undefined;
+    freed?.();
     held.cancel(cause);
     return held;
   }
