@@ -43,8 +43,8 @@ export async function createApp({ workers, queueSize, taskMs, store: setting, qu
   return createTaskServer({
     submit: (id, signal) => pool.submit({ id, payload: undefined }, signal),
     isClosedError: (error) => error instanceof PoolClosedError,
-    // On Redis, the store's own dealings too: redelivered, recovered, the last poll.
-    stats: () => (store instanceof RedisStore ? { ...pool.stats(), redis: store.stats() } : pool.stats()),
+    // With a store, its counts and its own dealings (on Redis: redelivered, recovered, the last poll) as `store`.
+    stats: () => pool.stats(),
     shutdown: async (timeoutMs) => {
       const { timedOut, cutOff, notStarted } = await pool.shutdown({ timeout: timeoutMs });
       // Every write is in; the file is left whole for the next start.

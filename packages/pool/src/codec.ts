@@ -1,5 +1,6 @@
 /**
- * Codec turns a job's payload into text and back, for a store: a payload
+ * Codec turns a job's payload into text and back, for a store (Go's
+ * `encoding/json` `Marshal` and `Unmarshal`, or any other encoding): a payload
  * that waits in a database or crosses to another process must be data, not
  * a live object. The pool encodes at `submit` (a payload that cannot be
  * encoded is refused there, and nothing is stored) and decodes when it
@@ -15,7 +16,8 @@ export interface Codec<P> {
 }
 
 /**
- * jsonCodec is the default {@link Codec}: `JSON.stringify` and `JSON.parse`,
+ * jsonCodec is the default {@link Codec}, as Go's `encoding/json` is for most
+ * queues: `JSON.stringify` and `JSON.parse`,
  * with `undefined` as the empty string (which JSON never produces). What
  * JSON cannot carry is refused rather than changed in silence where JSON
  * itself says so (a BigInt, a cycle, a function or symbol at the top);

@@ -18,7 +18,7 @@ export class PoolClosedError extends Error {
 
 /**
  * LeaseLostError is the cause with which a stored job's context is
- * cancelled when the pool finds that its lease was lost: the renewal came
+ * cancelled (Go's `context.WithCancelCause`) when the pool finds that its lease was lost: the renewal came
  * too late (the process stalled), and another claimer may be running the
  * job. Whatever the handler does next is not recorded: the job's outcome is
  * the new claimer's.

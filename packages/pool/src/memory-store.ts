@@ -89,7 +89,7 @@ export const DEFAULT_MAX_CRASHES = 5;
 /**
  * MemoryStore is a {@link Store} in this process's memory: retries with
  * backoff, dead jobs, leases and duplicate ids, as the durable stores do,
- * but nothing survives the process. Pass it as a pool's `store` to get those
+ * but nothing survives the process (a Go map behind a mutex, with timers). Pass it as a pool's `store` to get those
  * semantics without a database; without any store, a pool keeps its queue
  * in its channel alone.
  *

@@ -1,6 +1,6 @@
 import type { ClaimedJob } from './store.js';
 
-/** What {@link parkClaim} needs of a store whose claims are synchronous underneath (memory, SQLite). */
+/** ParkedClaim is what {@link parkClaim} needs of a store whose claims are synchronous underneath (memory, SQLite). */
 export interface ParkedClaim {
   /** The caller's signal: aborting it ends the wait, rejecting with its reason. */
   readonly signal: AbortSignal;

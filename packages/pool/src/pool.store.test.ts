@@ -337,6 +337,14 @@ describe('a pool on a store', () => {
     await pool.shutdown();
   });
 
+  test('a store with stats of its own shows them as store.engine', async () => {
+    const store = new MemoryStore();
+    const withStats = Object.assign(store, { stats: () => ({ reconnects: 2 }) });
+    const pool = new WorkerPool({ workers: 1, store: withStats, handler: () => {} });
+    expect(pool.stats().store!.engine).toEqual({ reconnects: 2 });
+    await pool.shutdown();
+  });
+
   test('trySubmit throws and run rejects: a stored job is accepted only durably, and may finish elsewhere', async () => {
     const pool = new WorkerPool({ workers: 1, store: new MemoryStore(), handler: () => {} });
     expect(() => pool.trySubmit(job('t', 0))).toThrow(/^trySubmit needs a pool without a store/);

@@ -38,7 +38,10 @@ export interface PoolStats {
 }
 
 /** StoreStats is the store's part of {@link PoolStats}. */
-export interface StoreStats extends StoreCounts, FeedStats {}
+export interface StoreStats extends StoreCounts, FeedStats {
+  /** The store's own counters, where it has them ({@link Store.stats}). */
+  engine?: object;
+}
 
 /**
  * ShutdownReport is what {@link WorkerPool.shutdown} resolves with (Go's

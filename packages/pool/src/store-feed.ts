@@ -192,7 +192,9 @@ export class StoreFeed<P> {
 
   /** stats: the store's counts and the feed's own. */
   stats(): StoreStats {
-    return { ...this.#store.counts(), ...this.#stats, held: this.#held.size };
+    const stats: StoreStats = { ...this.#store.counts(), ...this.#stats, held: this.#held.size };
+    if (this.#store.stats !== undefined) stats.engine = this.#store.stats();
+    return stats;
   }
 
   /** The feeder loop: claim what there is room for, send it into the channel, again, until stopped. */

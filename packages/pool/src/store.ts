@@ -28,7 +28,7 @@
  *    neither an attempt nor a crash.
  */
 
-/** SubmitResult says what a submit did: queued the job, or found one of that id already waiting or running. */
+/** SubmitResult says what a submit did: queued the job, or found one of that id already waiting or running (in Go, the `sql.Result` of an `INSERT ... ON CONFLICT DO NOTHING`). */
 export type SubmitResult = 'added' | 'duplicate';
 
 /** NewStoredJob is a job as the pool hands it to {@link Store.add}: its payload already encoded. */
@@ -41,7 +41,7 @@ export interface NewStoredJob {
   readonly deadline: number | undefined;
 }
 
-/** ClaimedJob is a job that {@link Store.claim} leased to this claimer. */
+/** ClaimedJob is a job that {@link Store.claim} leased to this claimer: what a Go worker would get from `SELECT ... FOR UPDATE SKIP LOCKED`, with a token. */
 export interface ClaimedJob extends NewStoredJob {
   /** This claim's token: renew, complete, fail and release must present it. */
   readonly token: string;
@@ -66,7 +66,9 @@ export interface StoreCounts {
 /**
  * Store is where a pool's jobs wait when they must outlive the process: the
  * interface a durable queue implements for {@link WorkerPool}'s `store`
- * option. The pool calls it; user code normally only creates one, hands it
+ * option. A Go program would declare the same interface over
+ * `database/sql` or a Redis client, with the pool's feeder goroutine as its
+ * only caller of claim. The pool calls it; user code normally only creates one, hands it
  * to a pool, and closes it after the pool's shutdown.
  *
  * Every method that changes a job is asynchronous and may batch with others
@@ -124,4 +126,11 @@ export interface Store {
 
   /** counts is a snapshot of the jobs by state. */
   counts(): StoreCounts;
+
+  /**
+   * stats, where a store has it, is a snapshot of the engine's own counters
+   * (reconnects, redeliveries, the time of the last poll): the pool shows it
+   * in its stats as `store.engine`.
+   */
+  stats?(): object;
 }

@@ -119,7 +119,7 @@ const siblings = new Map<string, Set<SqliteStore>>();
 
 /**
  * SqliteStore is a {@link Store} in a SQLite file: the embedded durable
- * store for {@link WorkerPool}'s `store` option. A resolved add is
+ * store for the `store` option of `@gochan/pool`'s `WorkerPool`. A resolved add is
  * committed (with `synchronous: 'full'`, fsynced); jobs run at least once;
  * leases, tokens, retries, dead jobs and a cap on crashes as the Store
  * contract says. Several stores, in one process or several, may share one
