@@ -1,9 +1,9 @@
-// `pnpm bench [channel|pool|sqlite|http|sync ...]`: runs each suite's own runner
-// in turn (all five when none is named). Each suite writes its section of RESULTS.md.
+// `pnpm bench [channel|pool|sqlite|redis|http|sync ...]`: runs each suite's own runner
+// in turn (all six when none is named). Each suite writes its section of RESULTS.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['channel', 'pool', 'sqlite', 'http', 'sync'];
+const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['channel', 'pool', 'sqlite', 'redis', 'http', 'sync'];
 let failed = false;
 for (const suite of suites) {
   const runner = new URL(`./${suite}/run.mjs`, import.meta.url);
