@@ -1,10 +1,10 @@
 // Each package as npm would publish it: `pnpm pack` the built package, check
 // the tarball with publint and attw, then install every tarball into a
-// fresh project outside the workspace (npm, offline) and use them from plain
+// fresh project outside the workspace (npm) and use them from plain
 // JavaScript under Node and from TypeScript (browser and Node setups).
-import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -26,6 +26,22 @@ beforeAll(() => {
 }, 300_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/**
+ * useWorkspaceBinding gives a native module installed with --ignore-scripts
+ * the binding the workspace already compiled for this Node (the same
+ * version, checked), instead of compiling it again from source.
+ */
+function useWorkspaceBinding(project: string, module: string, binding: string): void {
+  const installed = join(project, 'node_modules', module);
+  const workspace = join(root, 'packages', 'store-sqlite', 'node_modules', module);
+  const version = (dir: string) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  if (version(installed) !== version(workspace)) {
+    throw new Error(`${module} ${version(installed)} was installed, but the workspace built ${version(workspace)}: align packages/store-sqlite's range`);
+  }
+  mkdirSync(dirname(join(installed, binding)), { recursive: true });
+  copyFileSync(join(realpathSync(workspace), binding), join(installed, binding));
+}
 
 /** The tarball of a package, once beforeAll has packed it. */
 function tarball(name: PackageName): string {
@@ -97,8 +113,11 @@ describe('a fresh project that installs every tarball', () => {
         2,
       ),
     );
-    const installed = run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app });
+    // The stores' own dependencies (better-sqlite3, @redis/client) come from npm's cache when it has
+    // them, else from the registry; no install script runs.
+    const installed = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app });
     if (installed.status !== 0) throw new Error(`npm install of the tarballs failed\n${transcript(installed)}`);
+    useWorkspaceBinding(app, 'better-sqlite3', 'build/Release/better_sqlite3.node');
   }, 300_000);
 
   test('npm installed copies from the tarballs, one of each package', () => {
@@ -123,6 +142,8 @@ describe('a fresh project that installs every tarball', () => {
       'errgroup first true',
       'sync false',
       'semaphore true false',
+      'store-sqlite added duplicate 1 completed',
+      'store-redis function',
     ]);
   });
 
@@ -142,7 +163,7 @@ describe('a fresh project that installs every tarball', () => {
       JSON.stringify({
         extends: './tsconfig.json',
         compilerOptions: { lib: ['ES2022'], types: ['node'], typeRoots: [`${root}node_modules/@types`] },
-        files: ['core.ts', 'pool.ts', 'sync.ts'],
+        files: ['core.ts', 'pool.ts', 'sync.ts', 'stores.ts'],
       }),
     );
     const tsc = typeCheck('tsconfig.node.json');

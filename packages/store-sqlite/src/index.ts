@@ -6,4 +6,4 @@
  * @packageDocumentation
  */
 export { SqliteStore, DEFAULT_QUEUE, DEFAULT_POLL_MS, type SqliteStoreOptions } from './sqlite-store.js';
-export { SqliteStoreError } from './schema.js';
+export { SqliteStoreError } from './errors.js';

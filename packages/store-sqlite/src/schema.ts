@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { SqliteStoreError } from './errors.js';
 
 /*
  * The file's layout, and opening it: a file is either empty (made ours
@@ -53,24 +54,6 @@ PRAGMA application_id = ${APPLICATION_ID};
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
-/**
- * SqliteStoreError is the error of a store file that cannot be used: a
- * missing or read-only folder, a torn or corrupt file, a SQLite file of
- * another application or of a newer layout. Its message names the path and
- * what is wrong; `cause` is SQLite's own error, when there is one. Go's
- * `sql.Open` defers such errors to the first query; this one comes from the
- * constructor, before any job is taken.
- */
-export class SqliteStoreError extends Error {
-  /**
-   * @param message - What is wrong, naming the file.
-   * @param options - `cause`: the underlying error.
-   */
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SqliteStoreError';
-  }
-}
 
 /** Opens `path` as a store file, making an empty file ours; throws SqliteStoreError for anything else. */
 export function openDatabase(path: string, synchronous: 'full' | 'normal'): Database.Database {

@@ -46,3 +46,22 @@ console.log('sync', mu.tryLock());
 mu.unlock();
 const sem = new Weighted(2);
 console.log('semaphore', sem.tryAcquire(2), sem.tryAcquire(1));
+
+// The stores, Node only: a job survives in a SQLite file; RedisStore needs a server, so only its import here.
+const { mkdtempSync, rmSync } = await import('node:fs');
+const { tmpdir } = await import('node:os');
+const { join } = await import('node:path');
+const { SqliteStore } = await import('@gochan/store-sqlite');
+const { RedisStore } = await import('@gochan/store-redis');
+const folder = mkdtempSync(join(tmpdir(), 'gochan-user-'));
+const store = new SqliteStore(join(folder, 'jobs.db'));
+let done;
+const finished = new Promise((resolve) => (done = resolve));
+const stored = new WorkerPool({ workers: 1, store, handler: () => done() });
+const results = [await stored.submit({ id: 'a', payload: { n: 1 } }), await stored.submit({ id: 'a', payload: { n: 2 } })];
+await finished;
+await stored.shutdown();
+console.log('store-sqlite', ...results, store.counts().completed, 'completed');
+await store.close();
+rmSync(folder, { recursive: true, force: true });
+console.log('store-redis', typeof RedisStore.open);
