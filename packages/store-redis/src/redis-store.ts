@@ -12,10 +12,15 @@ import { ADD, CLAIM, COMPLETE, FAIL, GROUP, KEY_TYPES, LEAVE, RELEASE, RENEW, ke
  *
  * Invariants:
  *  - Every change to the queue is one Lua script (atomic in Redis); writes
- *    issued in one turn of the event loop are gathered in #pending and sent
- *    as one script per kind (#flush), pipelined on the one connection; each
- *    promise settles with its script's reply, so a resolved add has been
- *    applied by Redis (and, with appendfsync always, fsynced) before.
+ *    are gathered in #pending and sent as one script per kind: the adds at
+ *    the end of the current microtasks (#flushAdds), the completes and fails
+ *    at the end of the turn (#flushSettles), unless a claim takes the
+ *    completes first into its own script call (#claimNow); pipelined on the
+ *    one connection. Each promise settles with its script's reply, so a
+ *    resolved add has been applied by Redis (and, with appendfsync always,
+ *    fsynced) before.
+ *  - Every command on the main connection is in #unanswered until it is
+ *    answered; the watchdog rejects those unanswered for COMMAND_TIMEOUT_MS.
  *  - Every script replies with the counts hash; #counts is the last such
  *    reply, or the last poll's (#pollCounts), whichever came later.
  *  - #claimWakers holds the parked claims. While it is not empty, #watch
@@ -119,6 +124,20 @@ export const DEFAULT_REDIS_QUEUE = 'tasks';
 /** Jobs in one script call at most: a bigger batch is split, and the scripts pipelined. */
 const CHUNK = 500;
 
+/**
+ * How long a command may go unanswered before its caller gets an error (and
+ * retries, for the claims): node-redis's own default, kept by one watchdog
+ * timer per store rather than by node-redis's timer per command, which cost
+ * about a third of the client's time per awaited submit.
+ */
+const COMMAND_TIMEOUT_MS = 5_000;
+
+/** A command sent and not yet answered: when the watchdog gives up on it, and how. */
+interface Unanswered {
+  readonly until: number;
+  readonly reject: (error: unknown) => void;
+}
+
 type Client = RedisClientType;
 
 /** One write waiting for the next flush. */
@@ -181,12 +200,18 @@ export class RedisStore implements Store, AsyncDisposable {
     complete: [] as Pending<boolean>[],
     fail: [] as Pending<boolean>[],
   };
-  #flushScheduled = false;
+  #addsScheduled = false;
+  #settlesScheduled = false;
   /** Writes sent and not yet answered: close() waits for them. */
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Commands sent and not yet answered, oldest first; the watchdog rejects those past their time. */
+  readonly #unanswered = new Set<Unanswered>();
+  #watchdog: ReturnType<typeof setInterval> | undefined = undefined;
   #counts: StoreCounts = { waiting: 0, running: 0, completed: 0, failed: 0, dead: 0 };
   /** XAUTOCLAIM's cursor, kept between claims so a long pending list is scanned through. */
   #cursor = '0-0';
+  /** When a claim last looked for expired leases (ms since the epoch): a busy queue looks at least every blockMs. */
+  #lastScan = 0;
   /** The newest entry id the last claim saw: the blocking read waits for one after it. */
   #top = '0-0';
   /** When the next retry comes due (ms since the epoch), or Infinity. */
@@ -249,6 +274,8 @@ export class RedisStore implements Store, AsyncDisposable {
         reconnectStrategy: (retries, cause) => (ready ? Math.min(50 * 2 ** retries, 1_000) : cause),
       },
       pingInterval: 10_000,
+      // No timer per command: the store's watchdog bounds them (see COMMAND_TIMEOUT_MS).
+      commandOptions: { timeout: 0 },
     }) as Client;
     client.on('error', (error: Error) => {
       if (!ready || lost) return;
@@ -286,7 +313,7 @@ export class RedisStore implements Store, AsyncDisposable {
   /** Checks the keys' types, makes the group, reads the counts and the server's persistence. */
   async #prepare(): Promise<void> {
     const entries = Object.entries(this.keys) as [keyof RedisKeys, string][];
-    const types = await Promise.all(entries.map(([, key]) => this.#client.sendCommand<string>(['TYPE', key])));
+    const types = await Promise.all(entries.map(([, key]) => this.#command<string>(['TYPE', key])));
     for (let i = 0; i < entries.length; i++) {
       const [name, key] = entries[i]!;
       if (types[i] !== 'none' && types[i] !== KEY_TYPES[name]) {
@@ -296,14 +323,14 @@ export class RedisStore implements Store, AsyncDisposable {
       }
     }
     try {
-      await this.#client.sendCommand(['XGROUP', 'CREATE', this.keys.stream, GROUP, '0', 'MKSTREAM']);
+      await this.#command(['XGROUP', 'CREATE', this.keys.stream, GROUP, '0', 'MKSTREAM']);
     } catch (error) {
       if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
     }
-    this.#setCounts(await this.#client.sendCommand<(string | null)[]>(['HMGET', this.keys.counts, 'waiting', 'running', 'completed', 'failed', 'dead']));
+    this.#setCounts(await this.#command<(string | null)[]>(['HMGET', this.keys.counts, 'waiting', 'running', 'completed', 'failed', 'dead']));
     try {
       // A flat list of names and values, or (as this client gives it) an object of them.
-      const config = await this.#client.sendCommand<string[] | Record<string, string>>(['CONFIG', 'GET', 'append*']);
+      const config = await this.#command<string[] | Record<string, string>>(['CONFIG', 'GET', 'append*']);
       const map = Array.isArray(config) ? fieldMap(config) : new Map(Object.entries(config));
       this.durability = { appendonly: map.get('appendonly') === 'yes', appendfsync: map.get('appendfsync') ?? '' };
     } catch {
@@ -315,7 +342,7 @@ export class RedisStore implements Store, AsyncDisposable {
     if (this.#closed) return Promise.reject(closedError());
     return new Promise((resolve, reject) => {
       this.#pending.add.push({ args: [job.id, job.payload, job.deadline === undefined ? '' : String(job.deadline)], resolve, reject });
-      this.#scheduleFlush();
+      this.#scheduleAdds();
     });
   }
 
@@ -364,7 +391,7 @@ export class RedisStore implements Store, AsyncDisposable {
     if (token === undefined) return Promise.resolve(false);
     return new Promise((resolve, reject) => {
       this.#pending.complete.push({ args: [...token, job.id], resolve, reject });
-      this.#scheduleFlush();
+      this.#scheduleSettles();
     });
   }
 
@@ -373,7 +400,7 @@ export class RedisStore implements Store, AsyncDisposable {
     if (token === undefined) return Promise.resolve(false);
     return new Promise((resolve, reject) => {
       this.#pending.fail.push({ args: [...token, error, retryAt === undefined ? '' : String(Math.ceil(retryAt))], resolve, reject });
-      this.#scheduleFlush();
+      this.#scheduleSettles();
     });
   }
 
@@ -424,7 +451,7 @@ export class RedisStore implements Store, AsyncDisposable {
 
   /** deadJobs reads the dead-letter stream: the jobs kept as dead, oldest first, with their last error. */
   async deadJobs(): Promise<DeadJob[]> {
-    const entries = await this.#client.sendCommand<[string, string[]][]>(['XRANGE', this.keys.dead, '-', '+']);
+    const entries = await this.#command<[string, string[]][]>(['XRANGE', this.keys.dead, '-', '+']);
     return entries.map(([, list]) => {
       const f = fieldMap(list);
       return { id: f.get('id') ?? '', payload: f.get('payload') ?? '', error: f.get('error') ?? '', failures: Number(f.get('failures')), crashes: Number(f.get('crashes')) };
@@ -450,6 +477,7 @@ export class RedisStore implements Store, AsyncDisposable {
     } catch {
       this.#client.destroy();
     }
+    if (this.#watchdog !== undefined) clearInterval(this.#watchdog);
   }
 
   /** Closes the store: `await using store = await RedisStore.open(…)`. */
@@ -457,17 +485,35 @@ export class RedisStore implements Store, AsyncDisposable {
     return this.close();
   }
 
-  /** Runs the claim script once: what it claimed (possibly nothing), with fresh tokens. */
+  /**
+   * Runs the claim script once: what it claimed (possibly nothing), with fresh
+   * tokens. The completes waiting for the next flush go with it (a worker's
+   * completion is what frees the room this claim fills: one call, not two).
+   */
   async #claimNow(max: number): Promise<ClaimedJob[]> {
-    const reply = await this.#run<[string, (string | null)[], string, string, number, number, number, string[]]>(CLAIM, [
+    const completes = this.#pending.complete.length > 0 ? this.#pending.complete.splice(0, CHUNK) : [];
+    const now = Date.now();
+    const args = [
       this.consumer,
       String(Math.max(1, Math.floor(max))),
       String(this.leaseMs),
       String(this.maxCrashes),
-      String(Date.now()),
+      String(now),
       this.#cursor,
-    ]);
-    const [cursor, counts, nextDue, top, recovered, buried, recreated, flat] = reply;
+      now - this.#lastScan >= this.#blockMs ? '1' : '0',
+      String(completes.length),
+    ];
+    for (const write of completes) for (const arg of write.args) args.push(arg);
+    let reply: [string, (string | null)[], string, string, number, number, number, string[], number[], number];
+    try {
+      reply = await this.#track(this.#run(CLAIM, args));
+    } catch (error) {
+      for (const write of completes) write.reject(error);
+      throw error;
+    }
+    const [cursor, counts, nextDue, top, recovered, buried, recreated, flat, completed, scanned] = reply;
+    for (let k = 0; k < completes.length; k++) completes[k]!.resolve(completed[k] === 1);
+    if (scanned) this.#lastScan = now;
     this.#cursor = cursor;
     this.#top = top;
     this.#nextDue = nextDue === '' ? Infinity : Number(nextDue);
@@ -481,10 +527,11 @@ export class RedisStore implements Store, AsyncDisposable {
       const failures = Number(flat[i + 5]);
       const deliveries = flat[i + 1]!;
       if (failures > 0 || deliveries !== '1') this.#stats.redelivered++;
+      const deadline = flat[i + 4]!;
       jobs.push({
         id: flat[i + 2]!,
         payload: flat[i + 3]!,
-        deadline: flat[i + 4] === '' ? undefined : Number(flat[i + 4]),
+        deadline: deadline === '' ? undefined : Number(deadline),
         token: `${flat[i]}/${deliveries}`,
         attempt: failures + 1,
       });
@@ -527,7 +574,9 @@ export class RedisStore implements Store, AsyncDisposable {
       while (this.#claimWakers.size > 0 && !this.#closed) {
         try {
           this.#blocking ??= await this.#connectBlocking();
-          await this.#blocking.sendCommand(['XREAD', 'COUNT', '1', 'BLOCK', String(this.#blockMs), 'STREAMS', this.keys.stream, this.#top]);
+          await this.#blocking.sendCommand(['XREAD', 'COUNT', '1', 'BLOCK', String(this.#blockMs), 'STREAMS', this.keys.stream, this.#top], {
+            timeout: this.#blockMs + COMMAND_TIMEOUT_MS,
+          });
           this.#stats.lastPoll = Date.now();
           pause = 0;
         } catch (error) {
@@ -559,7 +608,7 @@ export class RedisStore implements Store, AsyncDisposable {
   #schedulePoll(): void {
     if (this.#pollTimer !== undefined || this.#closed) return;
     this.#pollTimer = setTimeout(() => {
-      this.#client.sendCommand<(string | null)[]>(['HMGET', this.keys.counts, 'waiting', 'running', 'completed', 'failed', 'dead']).then(
+      this.#command<(string | null)[]>(['HMGET', this.keys.counts, 'waiting', 'running', 'completed', 'failed', 'dead']).then(
         (counts) => {
           this.#pollTimer = undefined;
           this.#setCounts(counts);
@@ -585,18 +634,46 @@ export class RedisStore implements Store, AsyncDisposable {
     for (const wake of [...this.#claimWakers]) wake();
   }
 
-  #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(() => this.#flush());
+  /**
+   * Adds go out at the end of the current microtasks: an awaited submit waits
+   * for no turn of the event loop, and the submits that one reply lets go (a
+   * batch's producers, each awaiting its own) still travel together.
+   */
+  #scheduleAdds(): void {
+    if (this.#addsScheduled) return;
+    this.#addsScheduled = true;
+    queueMicrotask(() => this.#flushAdds());
   }
 
-  /** Sends the writes gathered in this turn: one script per kind and chunk, pipelined. */
+  /**
+   * Completes and fails go out at the end of the turn (setImmediate): the
+   * outcomes of every job that finished in the turn in one call, and those a
+   * claim takes along first (see #claimNow).
+   */
+  #scheduleSettles(): void {
+    if (this.#settlesScheduled) return;
+    this.#settlesScheduled = true;
+    setImmediate(() => this.#flushSettles());
+  }
+
+  /** Sends every write gathered: one script per kind and chunk, pipelined. */
   #flush(): void {
-    this.#flushScheduled = false;
-    const { add, complete, fail } = this.#pending;
-    this.#pending = { add: [], complete: [], fail: [] } as never;
+    this.#flushAdds();
+    this.#flushSettles();
+  }
+
+  #flushAdds(): void {
+    this.#addsScheduled = false;
+    const { add } = this.#pending;
+    this.#pending.add = [];
     this.#send(add, ADD, [], (results, i) => (results[i] === 1 ? 'added' : 'duplicate'));
+  }
+
+  #flushSettles(): void {
+    this.#settlesScheduled = false;
+    const { complete, fail } = this.#pending;
+    this.#pending.complete = [];
+    this.#pending.fail = [];
     this.#send(complete, COMPLETE, [this.consumer, String(this.leaseMs)], (results, i) => results[i] === 1);
     this.#send(fail, FAIL, [this.consumer, String(this.leaseMs), String(Date.now())], (results, i) => results[i] === 1);
   }
@@ -632,12 +709,45 @@ export class RedisStore implements Store, AsyncDisposable {
     if (sha === undefined) this.#shas.set(script, (sha = createHash('sha1').update(script).digest('hex')));
     const command = ['EVALSHA', sha, String(this.#keyList.length), ...this.#keyList, ...args];
     try {
-      return (await this.#client.sendCommand(command)) as T;
+      return await this.#command<T>(command);
     } catch (error) {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-      await this.#client.sendCommand(['SCRIPT', 'LOAD', script]);
-      return (await this.#client.sendCommand(command)) as T;
+      await this.#command(['SCRIPT', 'LOAD', script]);
+      return await this.#command<T>(command);
     }
+  }
+
+  /** Sends one command on the main connection; rejects if Redis has not answered within COMMAND_TIMEOUT_MS. */
+  #command<T>(command: string[]): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry: Unanswered = { until: performance.now() + COMMAND_TIMEOUT_MS, reject };
+      this.#unanswered.add(entry);
+      this.#watchdog ??= this.#startWatchdog();
+      this.#client.sendCommand<T>(command).then(
+        (reply) => {
+          this.#unanswered.delete(entry);
+          resolve(reply);
+        },
+        (error: unknown) => {
+          this.#unanswered.delete(entry);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Every second, rejects the commands past their time (the oldest come first: it stops at the first still in time). */
+  #startWatchdog(): ReturnType<typeof setInterval> {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      for (const entry of this.#unanswered) {
+        if (entry.until > now) break;
+        this.#unanswered.delete(entry);
+        entry.reject(new Error(`Redis did not answer within ${COMMAND_TIMEOUT_MS} ms`));
+      }
+    }, 1_000);
+    (timer as { unref?: () => void }).unref?.();
+    return timer;
   }
 }
 

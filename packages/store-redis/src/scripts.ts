@@ -134,15 +134,36 @@ return {out, countsNow()}
 `;
 
 /**
- * claim: ARGV = consumer, max, leaseMs, maxCrashes, now, cursor.
- * Moves the retries that came due into the stream; takes over entries whose
- * lease ran out (a crash each; past maxCrashes, dead); then reads new ones.
- * Returns {cursor, counts, next retry time or '', top entry id, recovered,
- * buried, group recreated (0/1), jobs: entry, deliveries, id, payload,
- * deadline, failures (six per job)}.
+ * claim: ARGV = consumer, max, leaseMs, maxCrashes, now, cursor, scan (1: look
+ * for expired leases first), completes (a count), then entry, deliveries, id
+ * for each complete (three per job).
+ * First the completes that came with the claim (as `complete` does: one call
+ * where a worker's completion frees the room the claim fills). Then moves the
+ * retries that came due into the stream, and leases up to max jobs: with
+ * scan, first the entries whose lease ran out (a crash each; past
+ * maxCrashes, dead), then new ones; without, new ones first, and the expired
+ * only if there are not max new ones. Returns {cursor, counts, next retry
+ * time or '', top entry id, recovered, buried, group recreated (0/1), jobs:
+ * entry, deliveries, id, payload, deadline, failures (six per job), complete
+ * results, scanned (0/1)}.
  */
 export const CLAIM: string = `${PRELUDE}
 local consumer, max, lease, maxCrashes, now, cursor = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
+local scan, completes = ARGV[7] == '1', tonumber(ARGV[8])
+local completed, done = {}, 0
+for i = 9, 8 + 3 * completes, 3 do
+  if held(consumer, ARGV[i], ARGV[i + 1], lease) then
+    drop(ARGV[i], ARGV[i + 2])
+    done = done + 1
+    completed[#completed + 1] = 1
+  else
+    completed[#completed + 1] = 0
+  end
+end
+if done > 0 then
+  redis.call('HINCRBY', counts, 'running', -done)
+  redis.call('HINCRBY', counts, 'completed', done)
+end
 local recreated = 0
 local due = redis.call('ZRANGEBYSCORE', retries, '-inf', now, 'LIMIT', 0, 1000)
 for _, id in ipairs(due) do
@@ -151,53 +172,73 @@ for _, id in ipairs(due) do
   redis.call('HDEL', retry, id)
   redis.call('ZREM', retries, id)
 end
-local jobs, recovered, buried = {}, 0, 0
-local r = redis.pcall('XAUTOCLAIM', stream, group, consumer, lease, cursor, 'COUNT', max)
-if r.err then
-  if not string.find(r.err, 'NOGROUP') then return redis.error_reply(r.err) end
-  -- The group (or the whole stream) vanished: make it again, from the start of
-  -- what is left; the jobs it had handed out are waiting again.
+-- The group (or the whole stream) vanished: make it again, from the start of
+-- what is left; the jobs it had handed out are waiting again.
+local function recreate()
   redis.call('XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM')
   redis.call('HSET', counts, 'waiting', redis.call('XLEN', stream) + redis.call('ZCARD', retries), 'running', 0)
   recreated = 1
-  r = redis.call('XAUTOCLAIM', stream, group, consumer, lease, '0-0', 'COUNT', max)
+  cursor = '0-0'
 end
-cursor = r[1]
-for _, e in ipairs(r[2]) do
-  local entry, f = e[1], fieldsOf(e[2])
-  local p = redis.call('XPENDING', stream, group, entry, entry, 1)[1]
-  local n = tonumber(p[4])
-  local crashes = tonumber(f.crashes) + n - 1
-  if crashes > maxCrashes then
-    drop(entry, f.id)
-    bury(f.id, f.payload, 'its lease expired ' .. crashes .. ' times: the process running it died each time?', f.failures, tostring(crashes))
-    redis.call('HINCRBY', counts, 'running', -1)
-    redis.call('HINCRBY', counts, 'dead', 1)
-    buried = buried + 1
-  else
-    recovered = recovered + 1
-    for _, v in ipairs({entry, tostring(n), f.id, f.payload, f.deadline, f.failures}) do jobs[#jobs + 1] = v end
+local function call(...)
+  local r = redis.pcall(...)
+  if type(r) == 'table' and r.err then
+    if not string.find(r.err, 'NOGROUP') then error(r) end
+    recreate()
+    r = redis.call(...)
   end
+  return r
 end
--- Entries deleted by someone else while pending: XAUTOCLAIM dropped them from the group.
-if r[3] and #r[3] > 0 then redis.call('HINCRBY', counts, 'running', -#r[3]) end
-local need = max - recovered
-if need > 0 then
-  local got = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', need, 'STREAMS', stream, '>')
+local taken, fresh, recovered, buried, scanned = {}, {}, 0, 0, 0
+local function takeover(count)
+  scanned = 1
+  local r = call('XAUTOCLAIM', stream, group, consumer, lease, cursor, 'COUNT', count)
+  cursor = r[1]
+  for _, e in ipairs(r[2]) do
+    local entry, f = e[1], fieldsOf(e[2])
+    local p = redis.call('XPENDING', stream, group, entry, entry, 1)[1]
+    local n = tonumber(p[4])
+    local crashes = tonumber(f.crashes) + n - 1
+    if crashes > maxCrashes then
+      drop(entry, f.id)
+      bury(f.id, f.payload, 'its lease expired ' .. crashes .. ' times: the process running it died each time?', f.failures, tostring(crashes))
+      redis.call('HINCRBY', counts, 'running', -1)
+      redis.call('HINCRBY', counts, 'dead', 1)
+      buried = buried + 1
+    else
+      recovered = recovered + 1
+      for _, v in ipairs({entry, tostring(n), f.id, f.payload, f.deadline, f.failures}) do taken[#taken + 1] = v end
+    end
+  end
+  -- Entries deleted by someone else while pending: XAUTOCLAIM dropped them from the group.
+  if r[3] and #r[3] > 0 then redis.call('HINCRBY', counts, 'running', -#r[3]) end
+end
+local function readNew(count)
+  local got = call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, 'STREAMS', stream, '>')
+  local k = 0
   if got then
-    local k = 0
     for _, e in ipairs(got[1][2]) do
       local f = fieldsOf(e[2])
-      for _, v in ipairs({e[1], '1', f.id, f.payload, f.deadline, f.failures}) do jobs[#jobs + 1] = v end
+      for _, v in ipairs({e[1], '1', f.id, f.payload, f.deadline, f.failures}) do fresh[#fresh + 1] = v end
       k = k + 1
     end
     redis.call('HINCRBY', counts, 'waiting', -k)
     redis.call('HINCRBY', counts, 'running', k)
   end
+  return k
 end
+if scan then
+  takeover(max)
+  if max - recovered > 0 then readNew(max - recovered) end
+else
+  local k = readNew(max)
+  if k < max then takeover(max - k) end
+end
+-- The jobs taken over first: they are the older.
+for _, v in ipairs(fresh) do taken[#taken + 1] = v end
 local nextDue = redis.call('ZRANGE', retries, 0, 0, 'WITHSCORES')[2] or ''
 local top = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
-return {cursor, countsNow(), nextDue, top and top[1] or '0-0', recovered, buried, recreated, jobs}
+return {cursor, countsNow(), nextDue, top and top[1] or '0-0', recovered, buried, recreated, taken, completed, scanned}
 `;
 
 /** complete: ARGV = consumer, leaseMs, then entry, deliveries, id (three per job). Returns {results, counts}. */
