@@ -138,7 +138,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     this.#onError = onError;
     this.#jobs = new Channel<Job<P>>(stored === undefined ? queueSize : stored.prefetch);
     this.#feed =
-      stored === undefined ? undefined : new StoreFeed({ ...stored, jobs: this.#jobs, hold: workers + stored.prefetch, queueSize });
+      stored === undefined ? undefined : new StoreFeed({ ...stored, jobs: this.#jobs, hold: workers + stored.prefetch, batch: Math.max(1, Math.ceil(stored.prefetch / 2)), queueSize });
     [this.#ctx, this.#cancel] = withCancel(ctx ?? background());
     this.#workers = [];
     for (let id = 1; id <= workers; id++) {

@@ -53,6 +53,8 @@ export interface FeedOptions<P> {
   codec: Codec<P>;
   /** Jobs the pool may hold at once: workers + prefetch. */
   hold: number;
+  /** The fewest the feeder claims at once when it could claim fewer: half the prefetch, at least 1. */
+  batch: number;
   queueSize: number;
   maxAttempts: number;
   backoff: (attempt: number) => number;
@@ -75,6 +77,8 @@ export class StoreFeed<P> {
   readonly #jobs: Channel<Job<P>>;
   readonly #codec: Codec<P>;
   readonly #hold: number;
+  /** The feeder claims again once this many places are free (or the pool holds nothing). */
+  readonly #batch: number;
   readonly #queueSize: number;
   readonly #maxAttempts: number;
   readonly #backoff: (attempt: number) => number;
@@ -106,6 +110,7 @@ export class StoreFeed<P> {
     this.#jobs = options.jobs;
     this.#codec = options.codec;
     this.#hold = options.hold;
+    this.#batch = Math.min(options.batch, options.hold);
     this.#queueSize = options.queueSize;
     this.#maxAttempts = options.maxAttempts;
     this.#backoff = options.backoff;
@@ -205,9 +210,10 @@ export class StoreFeed<P> {
       while (!signal.aborted) {
         let claimed: ClaimedJob[];
         try {
-          // Claim only for a free worker or a free place in the channel: a job claimed here while
-          // another process has idle workers would wait for nothing.
-          if (this.#held.size >= this.#hold) await this.#untilFreed(signal);
+          // Claim only for free workers or free places in the channel (a job claimed here while another
+          // process has idle workers would wait for nothing), and, with a prefetch, in batches of half of
+          // it (a low-water mark): one claim and one wave of submits let in per batch, not per job.
+          if (this.#hold - this.#held.size < this.#batch) await this.#untilFreed(signal);
           claimed = await this.#store.claim(this.#hold - this.#held.size, signal);
           pause = 0;
         } catch (error) {
@@ -238,7 +244,7 @@ export class StoreFeed<P> {
     }
   }
 
-  /** Waits until the pool holds fewer jobs than it may: a worker finished one, or one was released or lost. */
+  /** Waits until a batch of places is free (workers finished jobs, or jobs were released or lost), or the pool holds nothing. */
   #untilFreed(signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       const abort = (): void => {
@@ -282,9 +288,11 @@ export class StoreFeed<P> {
     const held = this.#held.get(job);
     if (held === undefined) return undefined;
     this.#held.delete(job);
-    const freed = this.#freed;
-    this.#freed = undefined;
-    freed?.();
+    if (this.#freed !== undefined && (this.#hold - this.#held.size >= this.#batch || this.#held.size === 0)) {
+      const freed = this.#freed;
+      this.#freed = undefined;
+      freed();
+    }
     held.cancel(cause);
     return held;
   }

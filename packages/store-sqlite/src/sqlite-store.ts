@@ -94,8 +94,7 @@ interface Statements {
   release: Database.Statement<[number, string, string, string, number]>;
   expireDead: Database.Statement<[string, number, number]>;
   expireRetry: Database.Statement<[string, number]>;
-  ready: Database.Statement<[string, number, number], ReadyRow>;
-  take: Database.Statement<[string, number, number]>;
+  take: Database.Statement<[string, number, string, number, number], ReadyRow>;
   nextDue: Database.Statement<[string, number], number>;
   addCounts: Database.Statement<[number, number, number, number, number, string]>;
   readCounts: Database.Statement<[string], StoreCounts>;
@@ -109,7 +108,12 @@ interface ReadyRow {
   payload: string;
   deadline: number | null;
   failures: number;
+  /** The claim's token, as the statement made it. */
+  token: string;
 }
+
+/** The time a claimed row was due, from its token (prefix, seq, '@', due). */
+const dueOf = (token: string): number => Number(token.slice(token.lastIndexOf('@') + 1));
 
 /** Where a job is this claim's: live (state < 2 lets the live index serve), running, with this token, lease not ended. */
 const HELD = 'queue = ? AND id = ? AND state < 2 AND state = 1 AND token = ? AND due > ?';
@@ -420,10 +424,11 @@ export class SqliteStore implements Store, AsyncDisposable {
           delta.dead += buried;
           delta.waiting += requeued;
           const until = now + this.leaseMs;
-          for (const row of sql.ready.all(this.queue, now, max)) {
-            const token = this.#tokenPrefix + (++this.#tokens).toString(36);
-            sql.take.run(token, until, row.seq);
-            claimed.push({ id: row.id, payload: row.payload, deadline: row.deadline ?? undefined, token, attempt: row.failures + 1 });
+          const rows = sql.take.all(`${this.#tokenPrefix}${(++this.#tokens).toString(36)}.`, until, this.queue, now, max);
+          // Oldest first: by the time each was due, then by arrival.
+          if (rows.length > 1) rows.sort((a, b) => dueOf(a.token) - dueOf(b.token) || a.seq - b.seq);
+          for (const row of rows) {
+            claimed.push({ id: row.id, payload: row.payload, deadline: row.deadline ?? undefined, token: row.token, attempt: row.failures + 1 });
           }
           delta.waiting -= claimed.length;
           delta.running += claimed.length;
@@ -537,8 +542,13 @@ function prepare(db: Database.Database): Statements {
     ),
     // Waiting again from when its lease ended: among the ready jobs, by that time.
     expireRetry: db.prepare('UPDATE gochan_jobs SET state = 0, crashes = crashes + 1, token = NULL WHERE queue = ? AND state = 1 AND due <= ?'),
-    ready: db.prepare('SELECT seq, id, payload, deadline, failures FROM gochan_jobs WHERE queue = ? AND state = 0 AND due <= ? ORDER BY due, seq LIMIT ?'),
-    take: db.prepare('UPDATE gochan_jobs SET state = 1, token = ?, due = ? WHERE seq = ?'),
+    // One statement leases the batch: the oldest ready rows, each token this claim's prefix, the row's seq
+    // and the time it was due (SET reads the old due), which orders the batch, as RETURNING does not.
+    take: db.prepare(
+      `UPDATE gochan_jobs SET state = 1, token = ? || seq || '@' || due, due = ?
+       WHERE seq IN (SELECT seq FROM gochan_jobs WHERE queue = ? AND state = 0 AND due <= ? ORDER BY due, seq LIMIT ?)
+       RETURNING seq, id, payload, deadline, failures, token`,
+    ),
     nextDue: db.prepare<[string, number], number>('SELECT due FROM gochan_jobs WHERE queue = ? AND state = ? ORDER BY due LIMIT 1').pluck(),
     addCounts: db.prepare(
       'UPDATE gochan_counts SET waiting = waiting + ?, running = running + ?, completed = completed + ?, failed = failed + ?, dead = dead + ? WHERE queue = ?',
