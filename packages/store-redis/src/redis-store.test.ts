@@ -112,6 +112,23 @@ describe.runIf(hasRedis)('RedisStore', () => {
     client.destroy();
   });
 
+  it('one batch: an id twice is added once; a claim completed twice counts once; completes that ride along a claim are applied', async () => {
+    await using store = await RedisStore.open({ url: server.url, queue: fresh() });
+    expect(await Promise.all([store.add(job('twin')), store.add(job('twin')), store.add(job('other'))])).toEqual(['added', 'duplicate', 'added']);
+    const claimed = await store.claim(2, AbortSignal.timeout(1_000));
+    expect(claimed.map((j) => j.id)).toEqual(['twin', 'other']);
+    expect(await Promise.all([store.complete(claimed[0]!), store.complete(claimed[0]!)])).toEqual([true, false]);
+    expect(store.counts()).toMatchObject({ waiting: 0, running: 1, completed: 1 });
+    // A complete issued just before a claim goes out in the claim's script call.
+    await store.add(job('next'));
+    const completing = store.complete(claimed[1]!);
+    const [next] = await store.claim(5, AbortSignal.timeout(1_000));
+    expect(next!.id).toBe('next');
+    expect(await completing).toBe(true);
+    expect(store.counts()).toMatchObject({ waiting: 0, running: 1, completed: 2 });
+    expect(await store.add(job('twin'))).toBe('added');
+  });
+
   it('a vanished consumer group is made again, and the jobs still in the stream run', async () => {
     await using store = await RedisStore.open({ url: server.url, queue: fresh() });
     await store.add(job('survivor'));

@@ -109,6 +109,36 @@ local function push(id, payload, deadline, failures, crashes)
   redis.call('HSET', ids, id, entry)
   return entry
 end
+-- Completes the jobs given as ARGV triples (entry, deliveries, id) from index
+-- \`from\`, \`n\` of them: those still held are acknowledged and deleted together,
+-- in one XACK, one XDEL and one HDEL for the lot. Returns 1 or 0 for each.
+local function completeAll(consumer, lease, from, n)
+  local out, entries, jobIds, seen = {}, {}, {}, {}
+  for k = 0, n - 1 do
+    local i = from + 3 * k
+    if not seen[ARGV[i]] and held(consumer, ARGV[i], ARGV[i + 1], lease) then
+      seen[ARGV[i]] = true
+      entries[#entries + 1] = ARGV[i]
+      jobIds[#jobIds + 1] = ARGV[i + 2]
+      out[#out + 1] = 1
+    else
+      out[#out + 1] = 0
+    end
+  end
+  if #entries > 0 then
+    redis.call('XACK', stream, group, unpack(entries))
+    redis.call('XDEL', stream, unpack(entries))
+    local current = redis.call('HMGET', ids, unpack(jobIds))
+    local gone = {}
+    for k = 1, #jobIds do
+      if current[k] == entries[k] then gone[#gone + 1] = jobIds[k] end
+    end
+    if #gone > 0 then redis.call('HDEL', ids, unpack(gone)) end
+    redis.call('HINCRBY', counts, 'running', -#entries)
+    redis.call('HINCRBY', counts, 'completed', #entries)
+  end
+  return out
+end
 local function bury(id, payload, err, failures, crashes)
   redis.call('XADD', dead, '*', 'id', id, 'payload', payload, 'error', err, 'failures', failures, 'crashes', crashes)
 end
@@ -119,17 +149,28 @@ end
  * Returns {results (1 added, 0 duplicate), counts}.
  */
 export const ADD: string = `${PRELUDE}
-local out, added = {}, 0
-for i = 1, #ARGV, 3 do
-  if redis.call('HEXISTS', ids, ARGV[i]) == 1 then
-    out[#out + 1] = 0
+-- One HMGET for the duplicate check of the lot, one XADD each, one HSET for the lot.
+local jobIds = {}
+for i = 1, #ARGV, 3 do jobIds[#jobIds + 1] = ARGV[i] end
+local existing = redis.call('HMGET', ids, unpack(jobIds))
+local out, added, entries, seen = {}, 0, {}, {}
+for k = 1, #jobIds do
+  local i, id = 3 * k - 2, jobIds[k]
+  if existing[k] or seen[id] then
+    out[k] = 0
   else
-    push(ARGV[i], ARGV[i + 1], ARGV[i + 2], '0', '0')
+    seen[id] = true
+    local entry = redis.call('XADD', stream, '*', 'id', id, 'payload', ARGV[i + 1], 'deadline', ARGV[i + 2], 'failures', '0', 'crashes', '0')
+    entries[#entries + 1] = id
+    entries[#entries + 1] = entry
     added = added + 1
-    out[#out + 1] = 1
+    out[k] = 1
   end
 end
-if added > 0 then redis.call('HINCRBY', counts, 'waiting', added) end
+if added > 0 then
+  redis.call('HSET', ids, unpack(entries))
+  redis.call('HINCRBY', counts, 'waiting', added)
+end
 return {out, countsNow()}
 `;
 
@@ -150,20 +191,7 @@ return {out, countsNow()}
 export const CLAIM: string = `${PRELUDE}
 local consumer, max, lease, maxCrashes, now, cursor = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
 local scan, completes = ARGV[7] == '1', tonumber(ARGV[8])
-local completed, done = {}, 0
-for i = 9, 8 + 3 * completes, 3 do
-  if held(consumer, ARGV[i], ARGV[i + 1], lease) then
-    drop(ARGV[i], ARGV[i + 2])
-    done = done + 1
-    completed[#completed + 1] = 1
-  else
-    completed[#completed + 1] = 0
-  end
-end
-if done > 0 then
-  redis.call('HINCRBY', counts, 'running', -done)
-  redis.call('HINCRBY', counts, 'completed', done)
-end
+local completed = completeAll(consumer, lease, 9, completes)
 local recreated = 0
 local due = redis.call('ZRANGEBYSCORE', retries, '-inf', now, 'LIMIT', 0, 1000)
 for _, id in ipairs(due) do
@@ -243,22 +271,7 @@ return {cursor, countsNow(), nextDue, top and top[1] or '0-0', recovered, buried
 
 /** complete: ARGV = consumer, leaseMs, then entry, deliveries, id (three per job). Returns {results, counts}. */
 export const COMPLETE: string = `${PRELUDE}
-local consumer, lease = ARGV[1], ARGV[2]
-local out, done = {}, 0
-for i = 3, #ARGV, 3 do
-  if held(consumer, ARGV[i], ARGV[i + 1], lease) then
-    drop(ARGV[i], ARGV[i + 2])
-    done = done + 1
-    out[#out + 1] = 1
-  else
-    out[#out + 1] = 0
-  end
-end
-if done > 0 then
-  redis.call('HINCRBY', counts, 'running', -done)
-  redis.call('HINCRBY', counts, 'completed', done)
-end
-return {out, countsNow()}
+return {completeAll(ARGV[1], ARGV[2], 3, (#ARGV - 2) / 3), countsNow()}
 `;
 
 /**
