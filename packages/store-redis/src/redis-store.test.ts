@@ -129,6 +129,23 @@ describe.runIf(hasRedis)('RedisStore', () => {
     expect(await store.add(job('twin'))).toBe('added');
   });
 
+  it('a batch of completes whose leases were taken over changes nothing, whether the taker is this store or another', async () => {
+    const queue = fresh();
+    await using store = await RedisStore.open({ url: server.url, queue, leaseMs: 150 });
+    await using other = await RedisStore.open({ url: server.url, queue, leaseMs: 150 });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => store.add(job(`t${i}`))));
+    const stale = await store.claim(8, AbortSignal.timeout(1_000));
+    expect(stale).toHaveLength(8);
+    await sleep(200);
+    const mine = await store.claim(4, AbortSignal.timeout(1_000)); // this store takes four over (a new delivery)
+    const theirs = await other.claim(4, AbortSignal.timeout(1_000)); // and the other store the rest
+    expect([...mine, ...theirs].map((j) => j.id).sort()).toEqual(stale.map((j) => j.id).sort());
+    expect(await Promise.all(stale.map((j) => store.complete(j)))).toEqual(stale.map(() => false));
+    expect(store.counts()).toMatchObject({ running: 8, completed: 0 });
+    expect(await Promise.all(mine.map((j) => store.complete(j)))).toEqual(mine.map(() => true));
+    expect(await Promise.all(theirs.map((j) => other.complete(j)))).toEqual(theirs.map(() => true));
+  });
+
   it('a vanished consumer group is made again, and the jobs still in the stream run', async () => {
     await using store = await RedisStore.open({ url: server.url, queue: fresh() });
     await store.add(job('survivor'));

@@ -109,14 +109,40 @@ local function push(id, payload, deadline, failures, crashes)
   redis.call('HSET', ids, id, entry)
   return entry
 end
+-- For a batch of n entries (ARGV[from], ARGV[from + stride], ...): this
+-- consumer's pending entries between the batch's oldest and newest, by one
+-- XPENDING, as entry -> {deliveries, idle}; empty for a batch under 4. An entry
+-- missing from it (not pending for this consumer, or past the reply's bound)
+-- is checked alone by \`held\`.
+local function pendingOf(consumer, from, n, stride)
+  local map = {}
+  if n < 4 then return map end
+  local minMs, minSeq, maxMs, maxSeq, minId, maxId
+  for k = 0, n - 1 do
+    local id = ARGV[from + stride * k]
+    local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+    if ms == nil then return map end
+    ms, seq = tonumber(ms), tonumber(seq)
+    if minId == nil or ms < minMs or (ms == minMs and seq < minSeq) then minMs, minSeq, minId = ms, seq, id end
+    if maxId == nil or ms > maxMs or (ms == maxMs and seq > maxSeq) then maxMs, maxSeq, maxId = ms, seq, id end
+  end
+  local p = redis.pcall('XPENDING', stream, group, minId, maxId, 4 * n + 256, consumer)
+  if type(p) ~= 'table' or p.err then return map end
+  for _, e in ipairs(p) do map[e[1]] = {tostring(e[4]), tonumber(e[3])} end
+  return map
+end
 -- Completes the jobs given as ARGV triples (entry, deliveries, id) from index
 -- \`from\`, \`n\` of them: those still held are acknowledged and deleted together,
 -- in one XACK, one XDEL and one HDEL for the lot. Returns 1 or 0 for each.
 local function completeAll(consumer, lease, from, n)
   local out, entries, jobIds, seen = {}, {}, {}, {}
+  local pending = pendingOf(consumer, from, n, 3)
   for k = 0, n - 1 do
     local i = from + 3 * k
-    if not seen[ARGV[i]] and held(consumer, ARGV[i], ARGV[i + 1], lease) then
+    local p = pending[ARGV[i]]
+    local ok
+    if p then ok = p[1] == ARGV[i + 1] and p[2] < tonumber(lease) else ok = held(consumer, ARGV[i], ARGV[i + 1], lease) end
+    if not seen[ARGV[i]] and ok then
       seen[ARGV[i]] = true
       entries[#entries + 1] = ARGV[i]
       jobIds[#jobIds + 1] = ARGV[i + 2]
