@@ -502,17 +502,18 @@ export class RedisStore implements Store, AsyncDisposable {
       this.#cursor,
       now - this.#lastScan >= this.#blockMs ? '1' : '0',
       String(completes.length),
+      ...entryRange(completes),
     ];
     for (const write of completes) for (const arg of write.args) args.push(arg);
-    let reply: [string, (string | null)[], string, string, number, number, number, string[], number[], number];
+    let reply: [string, (string | null)[], string, string, number, number, number, string[], number[], number, [string, string[]][]];
     try {
       reply = await this.#track(this.#run(CLAIM, args));
     } catch (error) {
       for (const write of completes) write.reject(error);
       throw error;
     }
-    const [cursor, counts, nextDue, top, recovered, buried, recreated, flat, completed, scanned] = reply;
-    for (let k = 0; k < completes.length; k++) completes[k]!.resolve(completed[k] === 1);
+    const [cursor, counts, nextDue, top, recovered, buried, recreated, flat, refused, scanned, fresh] = reply;
+    settleAll(completes, refused, true, false);
     if (scanned) this.#lastScan = now;
     this.#cursor = cursor;
     this.#top = top;
@@ -535,6 +536,14 @@ export class RedisStore implements Store, AsyncDisposable {
         token: `${flat[i]}/${deliveries}`,
         attempt: failures + 1,
       });
+    }
+    for (const [entry, fields] of fresh) {
+      // The fields in the order the scripts write them (id, payload, deadline, failures, crashes); by name if not.
+      const f = fields[0] === 'id' && fields[2] === 'payload' && fields[4] === 'deadline' && fields[6] === 'failures' ? fields : byName(fields);
+      const failures = Number(f[7]);
+      if (failures > 0) this.#stats.redelivered++;
+      const deadline = f[5]!;
+      jobs.push({ id: f[1]!, payload: f[3]!, deadline: deadline === '' ? undefined : Number(deadline), token: `${entry}/1`, attempt: failures + 1 });
     }
     this.#setCounts(counts);
     return jobs;
@@ -666,7 +675,7 @@ export class RedisStore implements Store, AsyncDisposable {
     this.#addsScheduled = false;
     const { add } = this.#pending;
     this.#pending.add = [];
-    this.#send(add, ADD, [], (results, i) => (results[i] === 1 ? 'added' : 'duplicate'));
+    this.#send(add, ADD, () => [], 'added', 'duplicate');
   }
 
   #flushSettles(): void {
@@ -674,19 +683,20 @@ export class RedisStore implements Store, AsyncDisposable {
     const { complete, fail } = this.#pending;
     this.#pending.complete = [];
     this.#pending.fail = [];
-    this.#send(complete, COMPLETE, [this.consumer, String(this.leaseMs)], (results, i) => results[i] === 1);
-    this.#send(fail, FAIL, [this.consumer, String(this.leaseMs), String(Date.now())], (results, i) => results[i] === 1);
+    this.#send(complete, COMPLETE, (chunk) => [this.consumer, String(this.leaseMs), ...entryRange(chunk)], true, false);
+    this.#send(fail, FAIL, () => [this.consumer, String(this.leaseMs), String(Date.now())], true, false);
   }
 
-  #send<T>(writes: Pending<T>[], script: string, head: string[], result: (results: number[], i: number) => T): void {
+  /** Sends writes of one kind, a script call per chunk; each settles as `ok`, or `refused` if the script names its position. */
+  #send<T>(writes: Pending<T>[], script: string, head: (chunk: readonly Pending<T>[]) => string[], ok: T, refused: T): void {
     for (let i = 0; i < writes.length; i += CHUNK) {
-      const chunk = writes.slice(i, i + CHUNK);
-      const args = [...head];
-      for (const write of chunk) args.push(...write.args);
+      const chunk = writes.length <= CHUNK ? writes : writes.slice(i, i + CHUNK);
+      const args = head(chunk);
+      for (const write of chunk) for (const arg of write.args) args.push(arg);
       void this.#track(this.#run<[number[], (string | null)[]]>(script, args)).then(
-        ([results, counts]) => {
+        ([positions, counts]) => {
           this.#setCounts(counts);
-          for (let k = 0; k < chunk.length; k++) chunk[k]!.resolve(result(results, k));
+          settleAll(chunk, positions, ok, refused);
           if (script !== COMPLETE) this.#wakeClaims();
         },
         (error: unknown) => {
@@ -749,6 +759,46 @@ export class RedisStore implements Store, AsyncDisposable {
     (timer as { unref?: () => void }).unref?.();
     return timer;
   }
+}
+
+/** Settles every write as `ok`, but those at `refused` (positions from 1) as `no`. */
+function settleAll<T>(writes: readonly Pending<T>[], refused: readonly number[], ok: T, no: T): void {
+  const marks = new Set(refused);
+  for (let k = 0; k < writes.length; k++) writes[k]!.resolve(marks.size > 0 && marks.has(k + 1) ? no : ok);
+}
+
+/** A stream entry id's two numbers, for ordering (Redis orders by milliseconds, then sequence). */
+function entryOrder(entry: string): [number, number] {
+  const dash = entry.indexOf('-');
+  return [Number(entry.slice(0, dash)), Number(entry.slice(dash + 1))];
+}
+
+/**
+ * The oldest and newest entry of a batch of completes (their args start with
+ * the entry): the scripts check the batch's tokens in one XPENDING over that
+ * range. ['', ''] under four (one XPENDING each is as cheap), or if an entry
+ * id is not one.
+ */
+function entryRange(writes: readonly { readonly args: readonly string[] }[]): [string, string] {
+  if (writes.length < 4) return ['', ''];
+  let lo = writes[0]!.args[0]!;
+  let hi = lo;
+  let [loMs, loSeq] = entryOrder(lo);
+  let [hiMs, hiSeq] = [loMs, loSeq];
+  for (const write of writes) {
+    const entry = write.args[0]!;
+    const [ms, seq] = entryOrder(entry);
+    if (!Number.isFinite(ms) || !Number.isFinite(seq)) return ['', ''];
+    if (ms < loMs || (ms === loMs && seq < loSeq)) [lo, loMs, loSeq] = [entry, ms, seq];
+    if (ms > hiMs || (ms === hiMs && seq > hiSeq)) [hi, hiMs, hiSeq] = [entry, ms, seq];
+  }
+  return [lo, hi];
+}
+
+/** An entry's fields put in the scripts' order (id, payload, deadline, failures at 1, 3, 5, 7), from a list in any order. */
+function byName(fields: readonly string[]): string[] {
+  const f = fieldMap(fields);
+  return ['id', f.get('id') ?? '', 'payload', f.get('payload') ?? '', 'deadline', f.get('deadline') ?? '', 'failures', f.get('failures') ?? '0'];
 }
 
 function fieldMap(list: readonly string[]): Map<string, string> {

@@ -109,46 +109,37 @@ local function push(id, payload, deadline, failures, crashes)
   redis.call('HSET', ids, id, entry)
   return entry
 end
--- For a batch of n entries (ARGV[from], ARGV[from + stride], ...): this
--- consumer's pending entries between the batch's oldest and newest, by one
--- XPENDING, as entry -> {deliveries, idle}; empty for a batch under 4. An entry
+-- This consumer's pending entries from lo to hi (the oldest and newest of a
+-- batch, '' for none), by one XPENDING, as entry -> {deliveries, idle}. An entry
 -- missing from it (not pending for this consumer, or past the reply's bound)
 -- is checked alone by \`held\`.
-local function pendingOf(consumer, from, n, stride)
+local function pendingOf(consumer, lo, hi, n)
   local map = {}
-  if n < 4 then return map end
-  local minMs, minSeq, maxMs, maxSeq, minId, maxId
-  for k = 0, n - 1 do
-    local id = ARGV[from + stride * k]
-    local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-    if ms == nil then return map end
-    ms, seq = tonumber(ms), tonumber(seq)
-    if minId == nil or ms < minMs or (ms == minMs and seq < minSeq) then minMs, minSeq, minId = ms, seq, id end
-    if maxId == nil or ms > maxMs or (ms == maxMs and seq > maxSeq) then maxMs, maxSeq, maxId = ms, seq, id end
-  end
-  local p = redis.pcall('XPENDING', stream, group, minId, maxId, 4 * n + 256, consumer)
+  if lo == '' then return map end
+  local p = redis.pcall('XPENDING', stream, group, lo, hi, 4 * n + 256, consumer)
   if type(p) ~= 'table' or p.err then return map end
   for _, e in ipairs(p) do map[e[1]] = {tostring(e[4]), tonumber(e[3])} end
   return map
 end
 -- Completes the jobs given as ARGV triples (entry, deliveries, id) from index
--- \`from\`, \`n\` of them: those still held are acknowledged and deleted together,
--- in one XACK, one XDEL and one HDEL for the lot. Returns 1 or 0 for each.
-local function completeAll(consumer, lease, from, n)
-  local out, entries, jobIds, seen = {}, {}, {}, {}
-  local pending = pendingOf(consumer, from, n, 3)
-  for k = 0, n - 1 do
-    local i = from + 3 * k
-    local p = pending[ARGV[i]]
-    local ok
-    if p then ok = p[1] == ARGV[i + 1] and p[2] < tonumber(lease) else ok = held(consumer, ARGV[i], ARGV[i + 1], lease) end
-    if not seen[ARGV[i]] and ok then
-      seen[ARGV[i]] = true
-      entries[#entries + 1] = ARGV[i]
+-- \`from\`, \`n\` of them (lo and hi: their oldest and newest entry, or ''):
+-- those still held are acknowledged and deleted together, in one XACK, one
+-- XDEL and one HDEL for the lot. Returns the positions (from 1) of those it
+-- refused: not held, or twice in the batch.
+local function completeAll(consumer, lease, from, n, lo, hi)
+  local refused, entries, jobIds, seen = {}, {}, {}, {}
+  local pending = pendingOf(consumer, lo, hi, n)
+  lease = tonumber(lease)
+  for k = 1, n do
+    local i = from + 3 * (k - 1)
+    local entry, p, ok = ARGV[i], pending[ARGV[i]], false
+    if p then ok = p[1] == ARGV[i + 1] and p[2] < lease else ok = held(consumer, entry, ARGV[i + 1], lease) end
+    if ok and not seen[entry] then
+      seen[entry] = true
+      entries[#entries + 1] = entry
       jobIds[#jobIds + 1] = ARGV[i + 2]
-      out[#out + 1] = 1
     else
-      out[#out + 1] = 0
+      refused[#refused + 1] = k
     end
   end
   if #entries > 0 then
@@ -163,7 +154,7 @@ local function completeAll(consumer, lease, from, n)
     redis.call('HINCRBY', counts, 'running', -#entries)
     redis.call('HINCRBY', counts, 'completed', #entries)
   end
-  return out
+  return refused
 end
 local function bury(id, payload, err, failures, crashes)
   redis.call('XADD', dead, '*', 'id', id, 'payload', payload, 'error', err, 'failures', failures, 'crashes', crashes)
@@ -172,52 +163,53 @@ end
 
 /**
  * add: ARGV = id, payload, deadline, ... (three per job).
- * Returns {results (1 added, 0 duplicate), counts}.
+ * Returns {the positions (from 1) of the duplicates, counts}.
  */
 export const ADD: string = `${PRELUDE}
 -- One HMGET for the duplicate check of the lot, one XADD each, one HSET for the lot.
 local jobIds = {}
 for i = 1, #ARGV, 3 do jobIds[#jobIds + 1] = ARGV[i] end
 local existing = redis.call('HMGET', ids, unpack(jobIds))
-local out, added, entries, seen = {}, 0, {}, {}
+local refused, added, entries, seen = {}, 0, {}, {}
 for k = 1, #jobIds do
   local i, id = 3 * k - 2, jobIds[k]
   if existing[k] or seen[id] then
-    out[k] = 0
+    refused[#refused + 1] = k
   else
     seen[id] = true
     local entry = redis.call('XADD', stream, '*', 'id', id, 'payload', ARGV[i + 1], 'deadline', ARGV[i + 2], 'failures', '0', 'crashes', '0')
     entries[#entries + 1] = id
     entries[#entries + 1] = entry
     added = added + 1
-    out[k] = 1
   end
 end
 if added > 0 then
   redis.call('HSET', ids, unpack(entries))
   redis.call('HINCRBY', counts, 'waiting', added)
 end
-return {out, countsNow()}
+return {refused, countsNow()}
 `;
 
 /**
  * claim: ARGV = consumer, max, leaseMs, maxCrashes, now, cursor, scan (1: look
- * for expired leases first), completes (a count), then entry, deliveries, id
- * for each complete (three per job).
+ * for expired leases first), completes (a count), the oldest and newest entry
+ * of the completes ('' for unknown), then entry, deliveries, id for each
+ * complete (three per job).
  * First the completes that came with the claim (as `complete` does: one call
  * where a worker's completion frees the room the claim fills). Then moves the
  * retries that came due into the stream, and leases up to max jobs: with
  * scan, first the entries whose lease ran out (a crash each; past
  * maxCrashes, dead), then new ones; without, new ones first, and the expired
  * only if there are not max new ones. Returns {cursor, counts, next retry
- * time or '', top entry id, recovered, buried, group recreated (0/1), jobs:
- * entry, deliveries, id, payload, deadline, failures (six per job), complete
- * results, scanned (0/1)}.
+ * time or '', top entry id, recovered, buried, group recreated (0/1), the jobs
+ * taken over: entry, deliveries, id, payload, deadline, failures (six per
+ * job), the positions (from 1) of the completes refused, scanned (0/1), the
+ * new entries as XREADGROUP gave them ({entry, {field, value, ...}} each)}.
  */
 export const CLAIM: string = `${PRELUDE}
 local consumer, max, lease, maxCrashes, now, cursor = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
 local scan, completes = ARGV[7] == '1', tonumber(ARGV[8])
-local completed = completeAll(consumer, lease, 9, completes)
+local completed = completeAll(consumer, lease, 11, completes, ARGV[9], ARGV[10])
 local recreated = 0
 local due = redis.call('ZRANGEBYSCORE', retries, '-inf', now, 'LIMIT', 0, 1000)
 for _, id in ipairs(due) do
@@ -267,15 +259,13 @@ local function takeover(count)
   -- Entries deleted by someone else while pending: XAUTOCLAIM dropped them from the group.
   if r[3] and #r[3] > 0 then redis.call('HINCRBY', counts, 'running', -#r[3]) end
 end
+-- New entries go back as XREADGROUP gave them (entry id, field list): the client reads the fields.
 local function readNew(count)
   local got = call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, 'STREAMS', stream, '>')
   local k = 0
   if got then
-    for _, e in ipairs(got[1][2]) do
-      local f = fieldsOf(e[2])
-      for _, v in ipairs({e[1], '1', f.id, f.payload, f.deadline, f.failures}) do fresh[#fresh + 1] = v end
-      k = k + 1
-    end
+    fresh = got[1][2]
+    k = #fresh
     redis.call('HINCRBY', counts, 'waiting', -k)
     redis.call('HINCRBY', counts, 'running', k)
   end
@@ -288,26 +278,28 @@ else
   local k = readNew(max)
   if k < max then takeover(max - k) end
 end
--- The jobs taken over first: they are the older.
-for _, v in ipairs(fresh) do taken[#taken + 1] = v end
 local nextDue = redis.call('ZRANGE', retries, 0, 0, 'WITHSCORES')[2] or ''
 local top = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
-return {cursor, countsNow(), nextDue, top and top[1] or '0-0', recovered, buried, recreated, taken, completed, scanned}
+return {cursor, countsNow(), nextDue, top and top[1] or '0-0', recovered, buried, recreated, taken, completed, scanned, fresh}
 `;
 
-/** complete: ARGV = consumer, leaseMs, then entry, deliveries, id (three per job). Returns {results, counts}. */
+/**
+ * complete: ARGV = consumer, leaseMs, the oldest and newest entry of the batch
+ * ('' for unknown), then entry, deliveries, id (three per job). Returns {the
+ * positions (from 1) of those refused, counts}.
+ */
 export const COMPLETE: string = `${PRELUDE}
-return {completeAll(ARGV[1], ARGV[2], 3, (#ARGV - 2) / 3), countsNow()}
+return {completeAll(ARGV[1], ARGV[2], 5, (#ARGV - 4) / 3, ARGV[3], ARGV[4]), countsNow()}
 `;
 
 /**
  * fail: ARGV = consumer, leaseMs, now, then entry, deliveries, error, retryAt
  * ('' for dead) (four per job). A retry that is due already goes straight
- * back into the stream. Returns {results, counts}.
+ * back into the stream. Returns {the positions (from 1) of those refused, counts}.
  */
 export const FAIL: string = `${PRELUDE}
 local consumer, lease, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local out = {}
+local refused = {}
 for i = 4, #ARGV, 4 do
   local entry, n, err, retryAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local f = held(consumer, entry, n, lease) and entryFields(entry)
@@ -329,12 +321,11 @@ for i = 4, #ARGV, 4 do
       redis.call('HSET', ids, f.id, 'retry')
       redis.call('HINCRBY', counts, 'waiting', 1)
     end
-    out[#out + 1] = 1
   else
-    out[#out + 1] = 0
+    refused[#refused + 1] = (i - 4) / 4 + 1
   end
 end
-return {out, countsNow()}
+return {refused, countsNow()}
 `;
 
 /** release: ARGV = consumer, leaseMs, then entry, deliveries (two per job): each goes back to the end of the stream. Returns {results, counts}. */
