@@ -538,12 +538,30 @@ export class RedisStore implements Store, AsyncDisposable {
       });
     }
     for (const [entry, fields] of fresh) {
-      // The fields in the order the scripts write them (id, payload, deadline, failures, crashes); by name if not.
-      const f = fields[0] === 'id' && fields[2] === 'payload' && fields[4] === 'deadline' && fields[6] === 'failures' ? fields : byName(fields);
-      const failures = Number(f[7]);
+      // A new job's entry has id and payload, and deadline if it has one; a retried one all five fields.
+      let id = '';
+      let payload = '';
+      let deadline: number | undefined;
+      let failures = 0;
+      for (let i = 0; i + 1 < fields.length; i += 2) {
+        const value = fields[i + 1]!;
+        switch (fields[i]) {
+          case 'id':
+            id = value;
+            break;
+          case 'payload':
+            payload = value;
+            break;
+          case 'deadline':
+            deadline = value === '' ? undefined : Number(value);
+            break;
+          case 'failures':
+            failures = Number(value);
+            break;
+        }
+      }
       if (failures > 0) this.#stats.redelivered++;
-      const deadline = f[5]!;
-      jobs.push({ id: f[1]!, payload: f[3]!, deadline: deadline === '' ? undefined : Number(deadline), token: `${entry}/1`, attempt: failures + 1 });
+      jobs.push({ id, payload, deadline, token: `${entry}/1`, attempt: failures + 1 });
     }
     this.#setCounts(counts);
     return jobs;
@@ -793,12 +811,6 @@ function entryRange(writes: readonly { readonly args: readonly string[] }[]): [s
     if (ms > hiMs || (ms === hiMs && seq > hiSeq)) [hi, hiMs, hiSeq] = [entry, ms, seq];
   }
   return [lo, hi];
-}
-
-/** An entry's fields put in the scripts' order (id, payload, deadline, failures at 1, 3, 5, 7), from a list in any order. */
-function byName(fields: readonly string[]): string[] {
-  const f = fieldMap(fields);
-  return ['id', f.get('id') ?? '', 'payload', f.get('payload') ?? '', 'deadline', f.get('deadline') ?? '', 'failures', f.get('failures') ?? '0'];
 }
 
 function fieldMap(list: readonly string[]): Map<string, string> {

@@ -9,6 +9,8 @@
  *
  *   gochan:{q}:stream   STREAM  the jobs that are ready or running, one entry each:
  *                               id, payload, deadline ('' for none), failures, crashes
+ *                               (a new job's entry has only id, payload and, if it has
+ *                               one, deadline: the rest default to '', 0 and 0)
  *                               group 'gochan': one consumer per RedisStore (per process)
  *   gochan:{q}:ids      HASH    job id -> its entry id, or 'retry' while it waits in :retries
  *                               (the duplicate check: a job is here exactly while waiting or running)
@@ -77,9 +79,13 @@ export const KEY_TYPES: Record<keyof RedisKeys, string> = {
 const PRELUDE = `
 local stream, ids, counts, retries, retry, dead = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local group = '${GROUP}'
+-- An entry's fields by name; those a new job's entry leaves out take their defaults.
 local function fieldsOf(list)
   local t = {}
   for i = 1, #list, 2 do t[list[i]] = list[i + 1] end
+  t.deadline = t.deadline or ''
+  t.failures = t.failures or '0'
+  t.crashes = t.crashes or '0'
   return t
 end
 local function countsNow()
@@ -177,7 +183,13 @@ for k = 1, #jobIds do
     refused[#refused + 1] = k
   else
     seen[id] = true
-    local entry = redis.call('XADD', stream, '*', 'id', id, 'payload', ARGV[i + 1], 'deadline', ARGV[i + 2], 'failures', '0', 'crashes', '0')
+    -- A new job's entry: no failures, no crashes, and a deadline only if it has one.
+    local entry
+    if ARGV[i + 2] == '' then
+      entry = redis.call('XADD', stream, '*', 'id', id, 'payload', ARGV[i + 1])
+    else
+      entry = redis.call('XADD', stream, '*', 'id', id, 'payload', ARGV[i + 1], 'deadline', ARGV[i + 2])
+    end
     entries[#entries + 1] = id
     entries[#entries + 1] = entry
     added = added + 1
