@@ -12,7 +12,7 @@
 //   serial  one awaited submit at a time (no workers)
 //
 // Libraries, each driven as it documents its fastest use:
-//   gochan    WorkerPool on RedisStore, prefetch 64, 256 submits in flight
+//   gochan    WorkerPool on RedisStore, prefetch 1000 (as in the SQLite suite; OURS_PREFETCH), 256 submits in flight
 //             (the store sends the adds of one event-loop turn as one script)
 //   bullmq    Queue.addBulk in chunks of 1000 (all chunks in flight), Worker with
 //             `concurrency`, removeOnComplete; serial: awaited Queue.add
@@ -70,7 +70,8 @@ async function open() {
       start: () => {
         pool = new WorkerPool({
           workers,
-          prefetch: 64,
+          // serial: no prefetch, so that the gated pool claims one job and then nothing while the submits go.
+          prefetch: mode === 'serial' ? 0 : Number(process.env.OURS_PREFETCH ?? 1000),
           queueSize: jobs,
           store,
           handler: async (job) => {
@@ -202,12 +203,15 @@ if (mode === 'phases') {
   out.cpuUsPerJob = (cpu.user + cpu.system) / jobs;
 } else if (mode === 'serial') {
   lib.start();
+  const cpu0 = process.cpuUsage();
   const t = performance.now();
   for (let i = 0; i < jobs; i++) {
     await lib.submitOne(i);
     seen.add(i);
   }
   out.serialPerSec = jobs / ((performance.now() - t) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  out.cpuUsPerJob = (cpu.user + cpu.system) / jobs;
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
