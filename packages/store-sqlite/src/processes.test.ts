@@ -1,7 +1,8 @@
 // Real child processes on one store file: sharing a queue, and killed with SIGKILL mid-work.
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store.js';
@@ -83,15 +84,24 @@ describe('SqliteStore across processes', () => {
     );
   }, 120_000);
 
-  it('a read-only folder (as a user who may not write it): a clear error', async () => {
-    // Root writes anywhere, so as root the child runs as nobody, in a folder it may read but not write;
-    // as anyone else, the folder is made read-only for the child's own user.
-    chmodSync(temp.dir, 0o755);
+  it('a read-only folder: a clear error, and nothing made there', () => {
+    // Root writes anywhere a mode forbids, so as root the folder is made immutable (chattr +i, which binds
+    // root too); as anyone else, read-only by its mode. A machine where neither can be done fails here, loudly.
     const folder = join(temp.dir, 'read-only');
+    mkdirSync(folder);
     const root = process.getuid?.() === 0;
-    mkdirSync(folder, { mode: root ? 0o755 : 0o555 });
-    const child = startChild('test-child-store.mjs', [join(folder, 'jobs.db'), 'claim', '20'], root ? { uid: 65534, gid: 65534 } : {});
-    expect(await child.exited).toBe(1);
-    expect(child.stderr()).toMatch(/SqliteStoreError: Cannot open the store .*jobs\.db: .*\(can this process read and write its folder\?\)/);
+    const lock = (on: boolean): void => {
+      if (!root) return chmodSync(folder, on ? 0o555 : 0o755);
+      const done = spawnSync('chattr', [on ? '+i' : '-i', folder], { encoding: 'utf8' });
+      if (done.status !== 0) throw new Error(`cannot make ${folder} read-only for root (chattr: ${done.error?.message ?? done.stderr.trim()})`);
+    };
+    lock(true);
+    try {
+      expect(() => new SqliteStore(join(folder, 'jobs.db'))).toThrow(/^Cannot open the store .*jobs\.db: .*\(can this process read and write its folder\?\)$/);
+      expect(readdirSync(folder)).toEqual([]);
+    } finally {
+      lock(false);
+    }
   });
+
 });
