@@ -8,29 +8,14 @@
 // leaseMs is our store's `leaseMs`; for BullMQ its `lockDuration` and
 // `stalledInterval` (how often a worker looks for jobs whose lock ran out),
 // or, with `default`, both at BullMQ's defaults (30 s each).
+import { recoveryJobs, say } from '../recovery.mjs';
 import { loadPool, loadStore } from './code.mjs';
 
 const [library, role, url, queue, jobsArg, leaseArg] = process.argv.slice(2);
 const k = Number(jobsArg);
 const leaseMs = leaseArg === 'default' ? undefined : Number(leaseArg);
-const say = (value) => process.stdout.write(JSON.stringify(value) + '\n');
 
-const ranAt = new Map();
-let started = 0;
-let finish;
-const finished = new Promise((resolve) => (finish = resolve));
-/** The job body: the holder's never returns; the rescuer's records the job. */
-function work(i) {
-  if (role === 'hold') {
-    if (++started === k) say({ held: k, at: Date.now() });
-    return new Promise(() => {});
-  }
-  if (!(Number.isInteger(i) && i >= 0 && i < k)) throw new Error(`rescue: a job came back with payload ${JSON.stringify(i)}`);
-  if (ranAt.has(i)) throw new Error(`rescue: job ${i} ran twice`);
-  ranAt.set(i, Date.now());
-  if (ranAt.size === k) finish();
-  return Promise.resolve();
-}
+const { work, finished, ranAt } = recoveryJobs(role, k);
 
 if (library === 'gochan') {
   const { RedisStore } = await loadStore();

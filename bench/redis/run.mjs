@@ -14,7 +14,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, sym
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { line } from '../recovery.mjs';
 
 const RUNS = Number(process.env.REDIS_BENCH_RUNS ?? 3);
 const RENDER_ONLY = process.argv.includes('--render');
@@ -62,31 +62,6 @@ function measure(library, mode, workers, jobs, url, queue) {
       const result = JSON.parse(out.trim().split('\n').pop());
       if (result.ran !== jobs) return reject(new Error(`${library} ${mode} at ${workers} workers: ${result.ran} of ${jobs} jobs ran`));
       resolve(result);
-    });
-  });
-}
-
-/** Resolves with the first JSON line of `proc` for which `test` holds. */
-function line(proc, test, what, ms) {
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: proc.stdout });
-    const timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
-    rl.on('line', (text) => {
-      let value;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        return;
-      }
-      if (test(value)) {
-        clearTimeout(timer);
-        rl.close();
-        resolve(value);
-      }
-    });
-    proc.on('close', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what}: exited with ${code} first`));
     });
   });
 }

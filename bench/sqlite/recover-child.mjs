@@ -8,6 +8,7 @@
 //   twice, or one that is not ours, fails it.
 // leaseMs is our store's `leaseMs`, and plainjob's `timeout`; maintenanceMs
 // is plainjob's `maintenanceInterval` (its default when omitted).
+import { recoveryJobs, say } from '../recovery.mjs';
 import Database from 'better-sqlite3';
 import { ours } from './queues.mjs';
 
@@ -16,24 +17,8 @@ const k = Number(jobsArg);
 const leaseMs = Number(leaseArg);
 const maintenanceInterval = maintenanceArg === undefined ? undefined : Number(maintenanceArg);
 const silent = { error: console.error, warn: console.warn, info() {}, debug() {} };
-const say = (value) => process.stdout.write(JSON.stringify(value) + '\n');
 
-const ranAt = new Map();
-let started = 0;
-let finish;
-const finished = new Promise((resolve) => (finish = resolve));
-/** The job body: the holder's never returns; the rescuer's records the job. */
-function work(i) {
-  if (role === 'hold') {
-    if (++started === k) say({ held: k, at: Date.now() });
-    return new Promise(() => {});
-  }
-  if (!(Number.isInteger(i) && i >= 0 && i < k)) throw new Error(`rescue: a job came back with payload ${JSON.stringify(i)}`);
-  if (ranAt.has(i)) throw new Error(`rescue: job ${i} ran twice`);
-  ranAt.set(i, Date.now());
-  if (ranAt.size === k) finish();
-  return Promise.resolve();
-}
+const { work, finished, ranAt } = recoveryJobs(role, k);
 
 if (queue === 'gochan') {
   const { WorkerPool } = await ours('pool');

@@ -12,7 +12,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { line } from '../recovery.mjs';
 import { FLOOR_BATCH } from './queues.mjs';
 
 const RUNS = Number(process.env.SQLITE_BENCH_RUNS ?? 3);
@@ -79,31 +79,6 @@ function measure(entry, workers) {
     proc.on('close', (code) => {
       if (code !== 0) reject(new Error(`${entry.name} at ${workers} workers: exited with ${code}\n${err}`));
       else resolve({ ...JSON.parse(out.trim().split('\n').pop()), warnings: err.includes('MaxListenersExceededWarning') ? ['MaxListenersExceededWarning'] : [] });
-    });
-  });
-}
-
-/** Resolves with the first JSON line of `proc` for which `test` holds. */
-function line(proc, test, what, ms) {
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: proc.stdout });
-    const timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
-    rl.on('line', (text) => {
-      let value;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        return;
-      }
-      if (test(value)) {
-        clearTimeout(timer);
-        rl.close();
-        resolve(value);
-      }
-    });
-    proc.on('close', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what}: exited with ${code} first`));
     });
   });
 }
