@@ -1,4 +1,4 @@
-import { after, Channel, ClosedChannelError, recv, select } from '@gochan/channel';
+import { Channel, ClosedChannelError, recv, select, Timer } from '@gochan/channel';
 import { WaitGroup } from '@gochan/waitgroup';
 import { createTaskServer, type App, type AppOptions } from './server.js';
 import type { ShutdownReport } from './task-pool.js';
@@ -40,12 +40,12 @@ async function shutdown(pool: WorkerPool, wg: WaitGroup, timeoutMs: number): Pro
   // 1. No more tasks: the workers finish the queue, then return.
   pool.taskQueue.close();
   // 2. Wait for them, no longer than timeoutMs (Go: select on a channel
-  //    closed after wg.Wait(), and time.After).
+  //    closed after wg.Wait(), and a timer).
   const finished = new Channel<never>();
   void wg.wait().then(() => finished.close());
-  const stopTimer = new AbortController();
-  const [index] = await select([recv(finished), recv(after(timeoutMs, stopTimer.signal))]);
-  stopTimer.abort();
+  const timer = new Timer(timeoutMs); // Go: time.NewTimer, stopped once the select is over
+  const [index] = await select([recv(finished), recv(timer.c)]);
+  timer.stop();
   // 3. Past the time: cancel what is left. Running tasks stop at once, and
   //    the workers drain the queue, failing each task without starting it.
   const timedOut = index !== 0;

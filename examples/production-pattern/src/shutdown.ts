@@ -1,4 +1,4 @@
-import { after, Channel, recv, select, type SendChannel } from '@gochan/channel';
+import { Channel, recv, select, Timer, type SendChannel } from '@gochan/channel';
 import type { WaitGroup } from '@gochan/waitgroup';
 
 /**
@@ -8,7 +8,7 @@ import type { WaitGroup } from '@gochan/waitgroup';
  * keep the program from exiting.
  *
  * The bounded wait is Go's idiom: a goroutine turns `wg.Wait()` into a
- * channel that closes, and a `select` races it against `time.After`.
+ * channel that closes, and a `select` races it against a `time.Timer`.
  *
  * @returns true when every worker finished, false when the time ran out.
  */
@@ -16,13 +16,14 @@ export async function shutdown(jobs: SendChannel<unknown>, wg: WaitGroup, timeou
   jobs.close();
   const finished = new Channel<never>();
   void wg.wait().then(() => finished.close());
-  // The timer is stopped once the select is over, so that a program done
-  // with its shutdown can exit at once instead of waiting for it.
-  const stopTimer = new AbortController();
+  // Go: timer := time.NewTimer(timeout); defer timer.Stop(). Stopped once
+  // the select is over, so that a program done with its shutdown can exit at
+  // once instead of waiting for it.
+  const timer = new Timer(timeoutMs);
   try {
-    const [index] = await select([recv(finished), recv(after(timeoutMs, stopTimer.signal))]);
+    const [index] = await select([recv(finished), recv(timer.c)]);
     return index === 0;
   } finally {
-    stopTimer.abort();
+    timer.stop();
   }
 }

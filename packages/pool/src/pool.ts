@@ -1,4 +1,4 @@
-import { Channel, ClosedChannelError, after, describe, recv, select } from '@gochan/channel';
+import { Channel, ClosedChannelError, Timer, describe, recv, select } from '@gochan/channel';
 import { DeadlineExceeded, afterFunc, background, withCancel, type CancelFunc, type Context } from '@gochan/context';
 import { WaitGroup } from '@gochan/waitgroup';
 import { PoolClosedError } from './errors.js';
@@ -400,22 +400,19 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     //   select { case <-stopped: case <-ctx.Done(): case <-time.After(timeout): }
     const stopped = new Channel<void>();
     void this.#wg.wait().then(() => stopped.close());
-    const timer = new AbortController(); // stops the timer that lost the select
-    const [index] = await select([
-      recv(stopped),
-      recv(this.#ctx.done()),
-      timeout === undefined ? null : recv(after(timeout, timer.signal)),
-    ]);
-    timer.abort();
+    // Go: timer := time.NewTimer(timeout); defer timer.Stop()
+    const timer = timeout === undefined ? undefined : new Timer(timeout);
+    const [index] = await select([recv(stopped), recv(this.#ctx.done()), timer === undefined ? null : recv(timer.c)]);
+    timer?.stop();
     const timedOut = index === 2 && this.#wg.count > 0;
     if (index !== 0) {
       // Out of time (or cancelled from above): the jobs running now are cut
       // off; cancel them, and give their handlers a bounded moment to return.
       for (const worker of this.#workers) if (worker.job !== undefined) this.#cutOff.add(worker.job);
       this.#cancel();
-      const grace = new AbortController();
-      await select([recv(stopped), recv(after(CANCEL_GRACE_MS, grace.signal))]);
-      grace.abort();
+      const grace = new Timer(CANCEL_GRACE_MS);
+      await select([recv(stopped), recv(grace.c)]);
+      grace.stop();
     }
     return this.#report(timedOut);
   }
