@@ -10,11 +10,12 @@
 // Environment: REDIS_BENCH_RUNS (rounds, default 3). `--render` rewrites the
 // section from results.json without measuring.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { line } from '../recovery.mjs';
+import { fmtRate, median, snapshotPackages, version } from '../support.mjs';
 
 const RUNS = Number(process.env.REDIS_BENCH_RUNS ?? 3);
 const RENDER_ONLY = process.argv.includes('--render');
@@ -32,19 +33,6 @@ const recoverChild = join(here, 'recover-child.mjs');
 const resultsMd = new URL('../RESULTS.md', import.meta.url).pathname;
 const rawResults = join(here, 'results.json');
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-function version(name) {
-  try {
-    return JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
-  } catch {
-    return '?';
-  }
-}
-const fmtRate = (perSecond) => (perSecond >= 1e4 ? `${(perSecond / 1e3).toFixed(1)} k/s` : `${Math.round(perSecond).toLocaleString('en')}/s`);
 
 /** Spawns a node child and resolves with its last JSON line, checked: every job ran. */
 function measure(library, mode, workers, jobs, url, queue) {
@@ -119,18 +107,9 @@ if (RENDER_ONLY) {
   data = JSON.parse(readFileSync(rawResults, 'utf8'));
 } else {
   // Others rebuild packages/ while a session runs: every child loads one copy of the built packages, taken now.
-  const snapshot = mkdtempSync(join(os.tmpdir(), 'gochan-bench-redis-code-'));
-  for (const name of ['channel', 'context', 'waitgroup', 'pool', 'store-redis']) {
-    const from = new URL(`../../packages/${name}/`, import.meta.url).pathname;
-    const to = join(snapshot, 'node_modules', '@gochan', name);
-    mkdirSync(to, { recursive: true });
-    cpSync(join(from, 'package.json'), join(to, 'package.json'));
-    cpSync(join(from, 'dist'), join(to, 'dist'), { recursive: true });
-  }
-  mkdirSync(join(snapshot, 'node_modules', '@redis'));
-  symlinkSync(realpathSync(new URL('../../packages/store-redis/node_modules/@redis/client', import.meta.url).pathname), join(snapshot, 'node_modules', '@redis', 'client'));
-  process.env.REDIS_BENCH_CODE = snapshot;
-  process.on('exit', () => rmSync(snapshot, { recursive: true, force: true }));
+  process.env.REDIS_BENCH_CODE = snapshotPackages('gochan-bench-redis-code-', ['channel', 'context', 'waitgroup', 'pool', 'store-redis'], {
+    '@redis/client': 'packages/store-redis/node_modules/@redis/client',
+  });
 
   const port = await new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {

@@ -9,10 +9,11 @@
 // Environment: SQLITE_BENCH_RUNS (rounds, default 3). `--render` rewrites the
 // section from results.json without measuring.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { line } from '../recovery.mjs';
+import { fmtRate, median, snapshotPackages, version } from '../support.mjs';
 import { FLOOR_BATCH } from './queues.mjs';
 
 const RUNS = Number(process.env.SQLITE_BENCH_RUNS ?? 3);
@@ -46,19 +47,6 @@ const ENTRIES = [
   { name: 'gochan, FULL, 100 submits in flight', queue: 'gochan', synchronous: 'full', settings: FEW_SETTINGS, rounds: 1 },
 ];
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-function version(name) {
-  try {
-    return JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
-  } catch {
-    return '?';
-  }
-}
-const fmtRate = (perSecond) => (perSecond >= 1e4 ? `${(perSecond / 1e3).toFixed(1)} k/s` : `${Math.round(perSecond).toLocaleString('en')}/s`);
 
 /** Spawns a node child and resolves with its last JSON line. */
 function measure(entry, workers) {
@@ -137,17 +125,9 @@ let code = RENDER_ONLY ? undefined : codeState();
 // Others rebuild packages/ while a session runs: every child of this session
 // loads one copy of the built packages, taken now (SQLITE_BENCH_CODE).
 if (!RENDER_ONLY) {
-  const snapshot = mkdtempSync(join(os.tmpdir(), 'gochan-bench-code-'));
-  for (const name of ['channel', 'context', 'waitgroup', 'pool', 'store-sqlite']) {
-    const from = new URL(`../../packages/${name}/`, import.meta.url).pathname;
-    const to = join(snapshot, 'node_modules', '@gochan', name);
-    mkdirSync(to, { recursive: true });
-    cpSync(join(from, 'package.json'), join(to, 'package.json'));
-    cpSync(join(from, 'dist'), join(to, 'dist'), { recursive: true });
-  }
-  symlinkSync(realpathSync(new URL('../node_modules/better-sqlite3', import.meta.url).pathname), join(snapshot, 'node_modules', 'better-sqlite3'));
-  process.env.SQLITE_BENCH_CODE = snapshot;
-  process.on('exit', () => rmSync(snapshot, { recursive: true, force: true }));
+  process.env.SQLITE_BENCH_CODE = snapshotPackages('gochan-bench-code-', ['channel', 'context', 'waitgroup', 'pool', 'store-sqlite'], {
+    'better-sqlite3': 'bench/node_modules/better-sqlite3',
+  });
 }
 if (RENDER_ONLY) {
   ({ speed, recovery, loadAtStart, code } = JSON.parse(readFileSync(rawResults, 'utf8')));
