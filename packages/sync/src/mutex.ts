@@ -1,17 +1,15 @@
-import { Weighted } from '@gochan/semaphore';
+import { LockQueue } from './lock-queue.js';
 
 /*
- * Mutex is a weighted semaphore of size one (Go's sync.Mutex is a state word
- * over a runtime semaphore; here the semaphore does the queueing).
+ * Mutex is a LockQueue of size one (Go's sync.Mutex is a state word over
+ * the runtime's semaphore; here the queue is both).
  *
  * Invariants:
- *  - At most one holder: the lock is the semaphore's single unit of weight.
+ *  - At most one holder: the lock is the queue's single unit of weight.
  *  - Waiters are served first come, first served: unlock hands the unit to
  *    the oldest waiter in the same step, so a tryLock right after it fails
- *    while anyone waits (Go's starvation mode, always on).
- *  - `locked` is true while a holder has been told it holds the lock: set
- *    when lock() resolves or tryLock() succeeds, cleared by unlock(). It
- *    only serves to report misuse with Go's text.
+ *    while anyone waits (Go's starvation mode, always on). From that step
+ *    the mutex is locked, as in Go, even before the waiter resumes.
  *  - An aborted lock() was never granted and left nothing queued.
  */
 
@@ -34,18 +32,11 @@ import { Weighted } from '@gochan/semaphore';
  */
 export class Mutex {
   /** The lock itself: one unit of weight, and the FIFO of those waiting for it. */
-  readonly #sem: Weighted = new Weighted(1);
+  readonly #queue: LockQueue = new LockQueue(1);
   /** What lock() resolves to: disposing it unlocks. One per mutex, so a lock allocates nothing. */
   readonly #unlocker: Disposable = { [Symbol.dispose]: () => this.unlock() };
   /** lock()'s result when the mutex was free: already resolved, shared. */
   readonly #granted: Promise<Disposable> = Promise.resolve(this.#unlocker);
-  /** Whether the lock is held (see the invariants); set on grant, cleared by unlock(). */
-  #locked = false;
-  /** Marks a waiter's grant and yields the unlocker; bound once. */
-  readonly #grant = (): Disposable => {
-    this.#locked = true;
-    return this.#unlocker;
-  };
 
   /**
    * lock acquires the mutex, waiting while another caller holds it, Go's
@@ -58,11 +49,8 @@ export class Mutex {
    */
   lock(signal?: AbortSignal): Promise<Disposable> {
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    if (this.#sem.tryAcquire(1)) {
-      this.#locked = true;
-      return this.#granted;
-    }
-    return this.#sem.acquire(1, signal).then(this.#grant);
+    if (this.#queue.tryTake(1)) return this.#granted;
+    return this.#queue.take(1, this.#unlocker, signal);
   }
 
   /**
@@ -72,9 +60,7 @@ export class Mutex {
    * @returns true if the lock was taken.
    */
   tryLock(): boolean {
-    if (!this.#sem.tryAcquire(1)) return false;
-    this.#locked = true;
-    return true;
+    return this.#queue.tryTake(1);
   }
 
   /**
@@ -86,8 +72,7 @@ export class Mutex {
    *   mutex is not locked.
    */
   unlock(): void {
-    if (!this.#locked) throw new Error('sync: unlock of unlocked mutex');
-    this.#locked = false;
-    this.#sem.release(1);
+    if (this.#queue.held === 0) throw new Error('sync: unlock of unlocked mutex');
+    this.#queue.give(1);
   }
 }

@@ -1,9 +1,9 @@
-import { Weighted } from '@gochan/semaphore';
+import { LockQueue } from './lock-queue.js';
 
 /*
- * RWMutex is a weighted semaphore as large as Go's limit on readers
+ * RWMutex is a LockQueue as large as Go's limit on readers
  * (rwmutexMaxReaders, 2^30): a reader takes one unit, a writer takes them
- * all. The semaphore's FIFO gives Go's rule for free: a writer waiting for
+ * all. The queue's FIFO gives Go's rule for free: a writer waiting for
  * the readers to leave is at the head of the queue, so readers that come
  * after it wait behind it.
  *
@@ -12,9 +12,9 @@ import { Weighted } from '@gochan/semaphore';
  *  - Waiters are served in arrival order: a waiting writer holds back new
  *    readers; when it unlocks, the readers queued behind it (up to the next
  *    writer) all get the lock together.
- *  - `writer` and `readers` count the holders that have been told they
- *    hold the lock (set on grant, cleared by unlock/rUnlock); they only serve
- *    to report misuse with Go's text.
+ *  - The weight held says who holds the lock: all of it, a writer; less,
+ *    that many readers. A waiter holds from the step it is served, before
+ *    it resumes, as in Go.
  */
 
 /** Go's rwmutexMaxReaders: the weight a writer takes. */
@@ -41,11 +41,7 @@ const MAX_READERS = 2 ** 30;
  */
 export class RWMutex {
   /** The lock: MAX_READERS units of weight and the FIFO of those waiting. */
-  readonly #sem: Weighted = new Weighted(MAX_READERS);
-  /** Whether a writer holds the lock (see the invariants). */
-  #writer = false;
-  /** How many readers hold the lock (see the invariants). */
-  #readers = 0;
+  readonly #queue: LockQueue = new LockQueue(MAX_READERS);
   /** What lock() resolves to: disposing it unlocks. */
   readonly #unlocker: Disposable = { [Symbol.dispose]: () => this.unlock() };
   /** What rLock() resolves to: disposing it read-unlocks. */
@@ -53,15 +49,6 @@ export class RWMutex {
   /** lock() and rLock() results when granted at once: already resolved, shared. */
   readonly #locked: Promise<Disposable> = Promise.resolve(this.#unlocker);
   readonly #rLocked: Promise<Disposable> = Promise.resolve(this.#rUnlocker);
-  /** Mark a waiter's grant and yield its unlocker; bound once. */
-  readonly #grant = (): Disposable => {
-    this.#writer = true;
-    return this.#unlocker;
-  };
-  readonly #rGrant = (): Disposable => {
-    this.#readers++;
-    return this.#rUnlocker;
-  };
 
   /**
    * lock acquires the lock for writing, Go's `rw.Lock()`: it waits until no
@@ -73,11 +60,8 @@ export class RWMutex {
    */
   lock(signal?: AbortSignal): Promise<Disposable> {
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    if (this.#sem.tryAcquire(MAX_READERS)) {
-      this.#writer = true;
-      return this.#locked;
-    }
-    return this.#sem.acquire(MAX_READERS, signal).then(this.#grant);
+    if (this.#queue.tryTake(MAX_READERS)) return this.#locked;
+    return this.#queue.take(MAX_READERS, this.#unlocker, signal);
   }
 
   /**
@@ -87,9 +71,7 @@ export class RWMutex {
    * @returns true if the lock was taken.
    */
   tryLock(): boolean {
-    if (!this.#sem.tryAcquire(MAX_READERS)) return false;
-    this.#writer = true;
-    return true;
+    return this.#queue.tryTake(MAX_READERS);
   }
 
   /**
@@ -100,9 +82,8 @@ export class RWMutex {
    *   no writer holds the lock.
    */
   unlock(): void {
-    if (!this.#writer) throw new Error('sync: Unlock of unlocked RWMutex');
-    this.#writer = false;
-    this.#sem.release(MAX_READERS);
+    if (this.#queue.held !== MAX_READERS) throw new Error('sync: Unlock of unlocked RWMutex');
+    this.#queue.give(MAX_READERS);
   }
 
   /**
@@ -114,11 +95,8 @@ export class RWMutex {
    */
   rLock(signal?: AbortSignal): Promise<Disposable> {
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    if (this.#sem.tryAcquire(1)) {
-      this.#readers++;
-      return this.#rLocked;
-    }
-    return this.#sem.acquire(1, signal).then(this.#rGrant);
+    if (this.#queue.tryTake(1)) return this.#rLocked;
+    return this.#queue.take(1, this.#rUnlocker, signal);
   }
 
   /**
@@ -128,9 +106,7 @@ export class RWMutex {
    * @returns true if a read lock was taken.
    */
   tryRLock(): boolean {
-    if (!this.#sem.tryAcquire(1)) return false;
-    this.#readers++;
-    return true;
+    return this.#queue.tryTake(1);
   }
 
   /**
@@ -141,8 +117,8 @@ export class RWMutex {
    *   no reader holds the lock.
    */
   rUnlock(): void {
-    if (this.#readers === 0) throw new Error('sync: RUnlock of unlocked RWMutex');
-    this.#readers--;
-    this.#sem.release(1);
+    const held = this.#queue.held;
+    if (held === 0 || held === MAX_READERS) throw new Error('sync: RUnlock of unlocked RWMutex');
+    this.#queue.give(1);
   }
 }
