@@ -9,6 +9,8 @@ import { Mutex as AsyncMutex, Semaphore as AsyncMutexSemaphore } from 'async-mut
 import { Sema } from 'async-sema';
 import pLimit from 'p-limit';
 import { Mutex as EasyMutex } from '@king011/easyts/lib/es2022/sync/mutex.js';
+import { Ticker } from '@gochan/channel';
+import easyTime from '@king011/easyts/lib/es2022/time/time.js';
 
 const [library, workload, operationsArg] = process.argv.slice(2);
 const n = Number(operationsArg);
@@ -48,6 +50,19 @@ const semaphores = {
     // p-limit runs the function for you: one call per acquire/release pair.
     const limit = pLimit(LIMIT);
     return { run: (fn) => limit(fn) };
+  },
+};
+
+// Each library's Ticker as its README writes one: make it, receive from its
+// channel, reset, stop. (easyts's channel: \`await c.read()\`.)
+const tickers = {
+  gochan: {
+    make: (ms) => new Ticker(ms),
+    recv: (t) => t.c.recv(),
+  },
+  '@king011/easyts': {
+    make: (ms) => new easyTime.Ticker(ms),
+    recv: (t) => t.c.read(),
   },
 };
 
@@ -95,13 +110,60 @@ async function semaphoreRun(make) {
   if (done !== n || peak > LIMIT || peak < 2) throw new Error(`${library}: ${done} of ${n}, peak ${peak} (limit ${LIMIT})`);
 }
 
+// Many tickers, a receiver each, for a fixed time: the CPU spent per tick
+// delivered (the rate is ticks per CPU second). Checks that every receiver
+// got ticks, none got more than the period allows, and that after stop
+// nothing is left to keep the process alive.
+const TICKERS = 1000;
+const TICK_MS = 1;
+async function tickerDelivery(api, ms) {
+  const all = Array.from({ length: TICKERS }, () => api.make(TICK_MS));
+  let running = true;
+  const counts = new Array(TICKERS).fill(0);
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const receivers = all.map(async (t, i) => {
+    while (running) {
+      await api.recv(t);
+      counts[i]++;
+    }
+  });
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  running = false;
+  for (const t of all) t.stop();
+  const elapsed = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  const ticks = counts.reduce((a, b) => a + b, 0);
+  if (counts.some((c) => c === 0 || c > elapsed / TICK_MS + 1)) throw new Error(`${library}: tick counts out of range`);
+  checkNothingLeft();
+  void receivers; // parked for good on stopped tickers, as in Go
+  return { ops: ticks / ((used.user + used.system) / 1e6) };
+}
+
+// A ticker's whole life, as a select loop's timeout often is: make, reset, stop.
+function tickerLife(api) {
+  for (let i = 0; i < n; i++) {
+    const t = api.make(1000);
+    t.reset(500);
+    t.stop();
+  }
+  checkNothingLeft();
+}
+
+function checkNothingLeft() {
+  const timers = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  if (timers !== 0) throw new Error(`${library}: ${timers} timers left after stop`);
+}
+
 const runs = {
+  'ticker, 1000 tickers of 1 ms, a receiver each (ticks per CPU second)': () => tickerDelivery(tickers[library], 1500),
+  'ticker: make, reset, stop': () => tickerLife(tickers[library]),
   'mutex, one task (uncontended)': () => mutexRun(mutexes[library], 1, false),
   'mutex, 8 tasks that await inside the lock': () => mutexRun(mutexes[library], TASKS, true),
   'semaphore of 4, 8 tasks': () => semaphoreRun(semaphores[library]),
 };
 if (!runs[workload]) throw new Error(`no workload ${workload}`);
 const start = performance.now();
-await runs[workload]();
+const measured = await runs[workload]();
 const ms = performance.now() - start;
-console.log(JSON.stringify({ ms, ops: (n / ms) * 1000 }));
+console.log(JSON.stringify({ ms, ops: measured?.ops ?? (n / ms) * 1000 }));
