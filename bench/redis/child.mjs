@@ -9,7 +9,8 @@
 //   e2e     the producer and the workers at once, in this one process: from the
 //           first submit to the last completion acknowledged (the end-to-end
 //           rate), and the process's CPU time (user + system) per job over it
-//   serial  one awaited submit at a time (no workers)
+//   serial  one awaited submit at a time (no workers); `ran` is then the number
+//           of jobs Redis holds afterwards, read back from it
 //
 // Libraries, each driven as it documents its fastest use:
 //   gochan    WorkerPool on RedisStore, prefetch 1000 (as in the SQLite suite; OURS_PREFETCH), 256 submits in flight
@@ -19,7 +20,8 @@
 //   bee       Queue#saveAll in chunks of 1000 (pipelined), Queue#process(concurrency),
 //             removeOnSuccess, events and job storage off (its README's advice)
 //   floor     hand-written XADD (256 in flight) / XREADGROUP COUNT 64 / XACK + XDEL
-//             per batch, on one pipelined connection; no lease, token, count or retry
+//             per batch, on one pipelined connection; no lease, token, count or retry;
+//             serial: one awaited XADD, the least one round trip can do
 import { performance } from 'node:perf_hooks';
 import { loadPool, loadRedisClient, loadStore } from './code.mjs';
 
@@ -66,6 +68,16 @@ async function open() {
     return {
       submitAll: () => produce((i) => pool.submit({ id: `j${i}`, payload: i }), IN_FLIGHT),
       submitOne: (i) => pool.submit({ id: `j${i}`, payload: i }),
+      // Read back from Redis, not from the store's cache: every entry of the stream (the gated worker's is pending there).
+      stored: async () => {
+        const { createClient } = await loadRedisClient();
+        const client = await createClient({ url }).connect();
+        try {
+          return Number(await client.sendCommand(['XLEN', store.keys.stream]));
+        } finally {
+          client.destroy();
+        }
+      },
       // The pool starts its workers at once: in `phases` they wait at a gate until the submits are in.
       start: () => {
         pool = new WorkerPool({
@@ -100,6 +112,7 @@ async function open() {
     return {
       submitAll: () => Promise.all(chunks().map((chunk) => q.addBulk(chunk.map((i) => ({ name: 'j', data: i, opts }))))),
       submitOne: (i) => q.add('j', i, opts),
+      stored: () => q.count(),
       start: () => {},
       work: async () => {
         worker = new Worker(queue, async (job) => run(job.id), { connection, concurrency: workers });
@@ -128,6 +141,7 @@ async function open() {
     return {
       submitAll: () => Promise.all(chunks().map((chunk) => producer.saveAll(chunk.map((i) => producer.createJob(i))))),
       submitOne: (i) => producer.createJob(i).save(),
+      stored: async () => (await producer.checkHealth()).waiting,
       start: () => {},
       work: async () => {
         consumer = new Queue(queue, settings);
@@ -154,6 +168,7 @@ async function open() {
     return {
       submitAll: () => produce(add, IN_FLIGHT),
       submitOne: add,
+      stored: async () => Number(await client.sendCommand(['XLEN', stream])),
       start: () => {},
       work: () =>
         Promise.all(
@@ -212,6 +227,9 @@ if (mode === 'phases') {
   out.serialPerSec = jobs / ((performance.now() - t) / 1000);
   const cpu = process.cpuUsage(cpu0);
   out.cpuUsPerJob = (cpu.user + cpu.system) / jobs;
+  // What counts is what Redis holds: the runner checks it against <jobs>.
+  seen.clear();
+  for (let i = 0, n = await lib.stored(); i < n; i++) seen.add(i);
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

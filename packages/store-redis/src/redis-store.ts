@@ -657,6 +657,13 @@ export class RedisStore implements Store, AsyncDisposable {
     if (this.#counts.waiting !== before) for (const wake of [...this.#changeWakers]) wake();
   }
 
+  /** Updates the waiting count alone (an add's reply), waking changed() if it moved. */
+  #setWaiting(waiting: number): void {
+    if (waiting === this.#counts.waiting) return;
+    this.#counts = { ...this.#counts, waiting: Math.max(0, waiting) };
+    for (const wake of [...this.#changeWakers]) wake();
+  }
+
   #wakeClaims(): void {
     for (const wake of [...this.#claimWakers]) wake();
   }
@@ -711,9 +718,11 @@ export class RedisStore implements Store, AsyncDisposable {
       const chunk = writes.length <= CHUNK ? writes : writes.slice(i, i + CHUNK);
       const args = head(chunk);
       for (const write of chunk) for (const arg of write.args) args.push(arg);
-      void this.#track(this.#run<[number[], (string | null)[]]>(script, args)).then(
+      void this.#track(this.#run<[number[], (string | null)[] | number]>(script, args)).then(
         ([positions, counts]) => {
-          this.#setCounts(counts);
+          // ADD answers with the waiting count alone; the others with all five.
+          if (typeof counts === 'number') this.#setWaiting(counts);
+          else this.#setCounts(counts);
           settleAll(chunk, positions, ok, refused);
           if (script !== COMPLETE) this.#wakeClaims();
         },
