@@ -18,28 +18,47 @@ import { describe } from '@gochan/channel';
  *    waiter that asks for more than the size is never queued.
  */
 
-/** One parked acquire: a node of the intrusive FIFO, and its own abort listener. */
+/**
+ * One parked acquire: a node of the intrusive FIFO, and its own abort
+ * listener. Fields are assigned in the constructor rather than declared as
+ * class fields (which V8 defines more slowly), and the promise is made with
+ * one shared executor (`capture`), so an acquire that waits allocates its
+ * waiter and its promise, and no closure.
+ */
 class Waiter {
   /** Neighbours in the queue; null at the ends, and once unlinked. */
-  next: Waiter | null = null;
-  prev: Waiter | null = null;
+  declare next: Waiter | null;
+  declare prev: Waiter | null;
   /** The queue the waiter is in; null once served or withdrawn. */
-  queue: WaitList | null = null;
+  declare queue: WaitList | null;
+  /** The weight asked for. */
+  declare readonly n: number;
+  /** The acquire's signal, listened to while queued. */
+  declare readonly signal: AbortSignal | undefined;
+  /** The acquire's promise and its callbacks. */
+  declare readonly promise: Promise<void>;
+  declare readonly resolve: () => void;
+  declare readonly reject: (reason: unknown) => void;
 
-  constructor(
-    /** The weight asked for. */
-    readonly n: number,
-    /** The acquire's promise callbacks. */
-    readonly resolve: () => void,
-    readonly reject: (reason: unknown) => void,
-    /** The acquire's signal, listened to while queued. */
-    readonly signal: AbortSignal | undefined,
-  ) {}
+  constructor(n: number, signal: AbortSignal | undefined) {
+    this.next = null;
+    this.prev = null;
+    this.queue = null;
+    this.n = n;
+    this.signal = signal;
+    this.promise = new Promise<void>(capture);
+    this.resolve = capturedResolve;
+    this.reject = capturedReject;
+  }
 
   /** The signal aborted: leave the queue; the acquire did not happen. */
   handleEvent(): void {
     const queue = this.queue;
-    if (queue === null) return;
+    if (queue === null) {
+      // Never queued (doomed) or already served: only a doomed one is still listening.
+      this.reject((this.signal as AbortSignal).reason);
+      return;
+    }
     const wasHead = queue.head === this;
     queue.remove(this);
     this.reject((this.signal as AbortSignal).reason);
@@ -143,16 +162,12 @@ export class Weighted {
       this.#current += n;
       return RESOLVED;
     }
-    return new Promise<void>((resolve, reject) => {
-      if (n > this.#size) {
-        // Doomed: wait for the abort, but never queue, so no one waits behind it.
-        signal?.addEventListener('abort', () => reject(signal.reason), ONCE);
-        return;
-      }
-      const waiter = new Waiter(n, resolve, reject, signal);
-      this.#waiters.push(waiter);
-      if (signal !== undefined) signal.addEventListener('abort', waiter, ONCE);
-    });
+    const waiter = new Waiter(n, signal);
+    // Doomed (more than the size): it waits for the abort but is never
+    // queued, so no one waits behind it; its handleEvent finds no queue.
+    if (n <= this.#size) this.#waiters.push(waiter);
+    if (signal !== undefined) signal.addEventListener('abort', waiter, ONCE);
+    return waiter.promise;
   }
 
   /**
@@ -207,4 +222,14 @@ function checkWeight(name: string, value: unknown): asserts value is number {
   if (!Number.isSafeInteger(value) || (value as number) < 0) {
     throw new RangeError(`Expected \`${name}\` to be a non-negative safe integer, got ${describe(value)}`);
   }
+}
+
+function noop(): void {}
+
+let capturedResolve: () => void = noop;
+let capturedReject: (reason: unknown) => void = noop;
+/** The promise executor shared by every waiting acquire: it hands its callbacks to the Waiter being built. */
+function capture(resolve: () => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
 }
