@@ -35,10 +35,12 @@ describe('fairness to the event loop', () => {
     });
     expect(sum).toBe((n * (n - 1)) / 2);
     // The timer must fire during the loop, not after it: the loop runs for far
-    // longer than the timer's delay, and the timer fires within a few slices
-    // of 1 ms (a generous bound for 2 shared cores; it is not a speed claim).
+    // longer than the timer's delay, and the timer fires in its first half.
+    // A bound in milliseconds would be a claim about the machine's load (a
+    // loaded 2-core machine made it 45 ms late once): without pacing, the
+    // timer fires only after the loop, which this still fails.
     expect(workMs).toBeGreaterThan(50);
-    expect(late).toBeLessThan(Math.min(25, workMs / 2));
+    expect(late).toBeLessThan(workMs / 2);
   });
 
   it('a timer fires while unbuffered ping-pong and select loops run', async () => {
@@ -59,7 +61,7 @@ describe('fairness to the event loop', () => {
       await echo;
     });
     expect(workMs).toBeGreaterThan(50);
-    expect(late).toBeLessThan(Math.min(25, workMs / 2));
+    expect(late).toBeLessThan(workMs / 2);
   });
 
   it('a loop receiving on a closed channel forever still lets timers run', async () => {
