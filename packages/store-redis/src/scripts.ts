@@ -172,7 +172,25 @@ end
  * Returns {the positions (from 1) of the duplicates, the waiting count}.
  */
 export const ADD: string = `${PRELUDE}
--- One HMGET for the duplicate check of the lot, one XADD each, one HSET for the lot.
+-- A new job's entry: no failures, no crashes, and a deadline only if it has one.
+local function append(id, payload, deadline)
+  if deadline == '' then return redis.call('XADD', stream, '*', 'id', id, 'payload', payload) end
+  return redis.call('XADD', stream, '*', 'id', id, 'payload', payload, 'deadline', deadline)
+end
+-- The reply carries the waiting count alone (what backpressure needs), from
+-- HINCRBY's own answer: reading all five counts back cost about a third of
+-- this script's time in Redis.
+local function waiting(added)
+  if added > 0 then return redis.call('HINCRBY', counts, 'waiting', added) end
+  return tonumber(redis.call('HGET', counts, 'waiting') or '0')
+end
+-- One job (an awaited submit on its own): no tables to build.
+if #ARGV == 3 then
+  if redis.call('HEXISTS', ids, ARGV[1]) == 1 then return {{1}, waiting(0)} end
+  redis.call('HSET', ids, ARGV[1], append(ARGV[1], ARGV[2], ARGV[3]))
+  return {{}, waiting(1)}
+end
+-- A lot: one HMGET for the duplicate check, one XADD each, one HSET.
 local jobIds = {}
 for i = 1, #ARGV, 3 do jobIds[#jobIds + 1] = ARGV[i] end
 local existing = redis.call('HMGET', ids, unpack(jobIds))
@@ -183,26 +201,13 @@ for k = 1, #jobIds do
     refused[#refused + 1] = k
   else
     seen[id] = true
-    -- A new job's entry: no failures, no crashes, and a deadline only if it has one.
-    local entry
-    if ARGV[i + 2] == '' then
-      entry = redis.call('XADD', stream, '*', 'id', id, 'payload', ARGV[i + 1])
-    else
-      entry = redis.call('XADD', stream, '*', 'id', id, 'payload', ARGV[i + 1], 'deadline', ARGV[i + 2])
-    end
     entries[#entries + 1] = id
-    entries[#entries + 1] = entry
+    entries[#entries + 1] = append(id, ARGV[i + 1], ARGV[i + 2])
     added = added + 1
   end
 end
--- The reply carries the waiting count alone (what backpressure needs), from
--- HINCRBY's own answer: reading all five counts back cost about a third of
--- this script's time in Redis.
-if added > 0 then
-  redis.call('HSET', ids, unpack(entries))
-  return {refused, redis.call('HINCRBY', counts, 'waiting', added)}
-end
-return {refused, tonumber(redis.call('HGET', counts, 'waiting') or '0')}
+if added > 0 then redis.call('HSET', ids, unpack(entries)) end
+return {refused, waiting(added)}
 `;
 
 /**
