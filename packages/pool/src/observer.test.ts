@@ -36,7 +36,7 @@ describe('PoolObserver', () => {
     await sleep(30);
     gate.resolve();
     const report = await pool.shutdown();
-    expect(names(events)).toEqual(['submit', 'start', 'submit', 'finish', 'start', 'fail', 'shutdown']);
+    expect(names(events)).toEqual(['submit', 'submit', 'start', 'finish', 'start', 'fail', 'shutdown']);
     const [first, bad] = [events[3]![1], events[5]![1]];
     expect(first).toMatchObject({ job: { id: 'first' }, worker: { id: 1 } });
     expect(first.runMs).toBeGreaterThanOrEqual(25);

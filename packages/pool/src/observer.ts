@@ -155,14 +155,23 @@ export class Observation<P> {
     this.#byId = stored;
   }
 
-  /** submit times a submit and tells the observer once it is accepted; a refused one is forgotten. */
-  submit(job: Job<P>, submitting: () => Promise<SubmitResult>): Promise<SubmitResult> {
+  /**
+   * submitted times a submit that `#submit` has just returned (no worker can
+   * have started the job yet: that takes a microtask), and tells the
+   * observer once it is accepted: at once when `queued` (it found room),
+   * else when `submitting` resolves. A refused one is forgotten.
+   */
+  submitted(job: Job<P>, submitting: Promise<SubmitResult>, queued: boolean): Promise<SubmitResult> {
     const called = now();
     const key = this.#byId ? job.id : job;
-    // Recorded before the job can reach a worker, which may start it before the submit's promise settles.
+    // A second submit of the same object (or, with a store, id) while the first waits keeps the first's time.
     const known = this.#due.has(key);
     if (!known) this.#track(key, called);
-    return submitting().then(
+    if (queued) {
+      this.#call('submit', { job, result: 'added', waitedMs: 0 });
+      return submitting;
+    }
+    return submitting.then(
       (result) => {
         if (result === 'duplicate' && !known) this.#due.delete(key);
         this.#call('submit', { job, result, waitedMs: now() - called });

@@ -181,8 +181,10 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   submit(job: Job<P>, signal?: AbortSignal): Promise<SubmitResult> {
     const refused = this.#refuse(job);
     if (refused !== undefined) return Promise.reject(refused);
-    if (this.#observation !== undefined) return this.#observation.submit(job, () => this.#submit(job, signal));
-    return this.#submit(job, signal);
+    if (this.#observation === undefined) return this.#submit(job, signal);
+    // Timed as soon as #submit returns: a worker that took the job starts it a microtask later at the earliest.
+    const submitted = this.#submit(job, signal);
+    return this.#observation.submitted(job, submitted, submitted === ADDED);
   }
 
   /** submit's part past the checks: into the store, or into the channel. */
