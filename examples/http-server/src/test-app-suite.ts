@@ -74,14 +74,14 @@ export function describeApp(name: string, createApp: AppFactory): void {
       expect((await fetch(`${base}/task/a/b`)).status).toBe(404);
     });
 
-    test('an unknown path is 404; another method is 405 with Allow: GET', async () => {
+    test('an unknown path is 404; another method is 405 with Allow: GET, HEAD', async () => {
       const [, base] = await start({ workers: 1, queueSize: 10, taskMs: 0 });
-      expect((await fetch(`${base}/`)).status).toBe(404);
+      expect((await fetch(`${base}/nothing-here`)).status).toBe(404);
       expect((await fetch(`${base}/tasks/1`)).status).toBe(404);
       for (const method of ['POST', 'PUT', 'DELETE']) {
         const response = await fetch(`${base}/task/1`, { method });
         expect(response.status).toBe(405);
-        expect(response.headers.get('allow')).toBe('GET');
+        expect(response.headers.get('allow')).toBe('GET, HEAD');
       }
       expect(log.filter((line) => line.includes('task ID 1'))).toEqual([]);
     });
