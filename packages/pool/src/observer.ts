@@ -168,7 +168,7 @@ export class Observation<P> {
     const known = this.#due.has(key);
     if (!known) this.#track(key, called);
     if (queued) {
-      this.#call('submit', { job, result: 'added', waitedMs: 0 });
+      if (this.#observer.submit !== undefined) this.#call('submit', { job, result: 'added', waitedMs: 0 });
       return submitting;
     }
     return submitting.then(
@@ -198,18 +198,24 @@ export class Observation<P> {
     if (due !== undefined) this.#due.delete(key);
     this.#dueOf[worker.id] = due ?? NaN;
     this.#startedAt[worker.id] = started;
-    this.#call('start', { job, worker, queueWaitMs: waited(started, due ?? NaN) });
+    if (this.#observer.start !== undefined) this.#call('start', { job, worker, queueWaitMs: waited(started, due ?? NaN) });
   }
 
   /** finish: `job`'s handler returned in time. */
   finish(job: Job<P>, worker: Worker<P>): void {
-    this.#call('finish', { job, worker, ...this.#timings(worker) });
+    // Nothing to time for an observer that does not listen (one clock read and an event saved per job).
+    if (this.#observer.finish === undefined) return;
+    const started = this.#startedAt[worker.id]!;
+    this.#call('finish', { job, worker, queueWaitMs: waited(started, this.#dueOf[worker.id]!), runMs: now() - started });
   }
 
   /** fail: `job` failed; with a store, `fate` is the feed's verdict, and a retry is due at `retryAt` (epoch ms). */
   fail(job: Job<P>, worker: Worker<P>, error: unknown, fate: number | 'dead' | undefined): void {
     const retry = typeof fate === 'number';
-    this.#call('fail', { job, worker, ...this.#timings(worker), error, fate: retry ? 'retry' : fate });
+    if (this.#observer.fail !== undefined) {
+      const started = this.#startedAt[worker.id]!;
+      this.#call('fail', { job, worker, queueWaitMs: waited(started, this.#dueOf[worker.id]!), runMs: now() - started, error, fate: retry ? 'retry' : fate });
+    }
     if (!retry) return;
     const delayMs = Math.max(0, fate - Date.now());
     this.#track(job.id, now() + delayMs);
@@ -225,11 +231,6 @@ export class Observation<P> {
   shutdown(report: ShutdownReport<P>): void {
     this.#due.clear();
     this.#call('shutdown', { report, durationMs: now() - (this.#stopping ?? now()) });
-  }
-
-  #timings(worker: Worker<P>): { queueWaitMs: number | undefined; runMs: number } {
-    const started = this.#startedAt[worker.id]!;
-    return { queueWaitMs: waited(started, this.#dueOf[worker.id]!), runMs: now() - started };
   }
 
   #track(key: unknown, due: number): void {
