@@ -39,7 +39,7 @@ const SHED_REPORT_MS = 1_000;
  * `connectionsCheckingInterval`: that is set to a quarter of the shorter
  * one, so a timeout is enforced within a quarter of its length.
  *
- * @returns the number of connections open, for the metrics.
+ * @returns a function that counts the connections open now, for the metrics.
  */
 export function guard(server: Server, limits: HttpLimits, telemetry: Telemetry): () => number {
   server.headersTimeout = limits.headersTimeoutMs;
@@ -66,9 +66,9 @@ export function guard(server: Server, limits: HttpLimits, telemetry: Telemetry):
 }
 
 /**
- * timedOut reports a connection closed past HEADERS_TIMEOUT_MS or
- * REQUEST_TIMEOUT_MS (Node's ERR_HTTP_REQUEST_TIMEOUT); the server's
- * clientError listener calls it.
+ * timeoutReporter makes the function that reports a connection closed past
+ * HEADERS_TIMEOUT_MS or REQUEST_TIMEOUT_MS (Node's
+ * ERR_HTTP_REQUEST_TIMEOUT): the server's clientError listener calls it.
  */
 export function timeoutReporter(telemetry: Telemetry, limits: HttpLimits): (from: string) => void {
   return reporter(
