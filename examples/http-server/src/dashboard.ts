@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
-import type { Admission } from './handler.js';
 import type { TaskPool } from './task-pool.js';
 import type { Sample, Telemetry, ViewStats } from './telemetry.js';
 
@@ -35,19 +34,20 @@ export interface State {
  * then the state each second, until the client goes away (or the server
  * closes the connection at its shutdown).
  */
-export function streamDashboard(response: ServerResponse, pool: TaskPool, admission: Admission, telemetry: Telemetry): void {
+export function streamDashboard(response: ServerResponse, pool: TaskPool, telemetry: Telemetry): void {
   response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
   const send = (event: string, data: unknown): void => {
     response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   send('history', telemetry.history);
   const last = telemetry.history.at(-1);
-  if (last !== undefined) send('state', state(last, pool, admission, telemetry));
-  const stop = telemetry.onSample((sample) => send('state', state(sample, pool, admission, telemetry)));
+  if (last !== undefined) send('state', state(last, pool, telemetry));
+  const stop = telemetry.onSample((sample) => send('state', state(sample, pool, telemetry)));
   response.on('close', stop);
 }
 
-function state(sample: Sample, pool: TaskPool, _admission: Admission, telemetry: Telemetry): State {
+/** The state event for `sample`: the workers and counts as they are now. */
+function state(sample: Sample, pool: TaskPool, telemetry: Telemetry): State {
   const stats = pool.stats() as ViewStats;
   const workers = (stats.workers ?? []).map(({ id, state, jobId, taskId }): [number, string, string?] => {
     const task = jobId ?? taskId;

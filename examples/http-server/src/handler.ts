@@ -68,9 +68,10 @@ export function createHandler(pool: TaskPool, admission: Admission, telemetry: T
     }
     if (route.kind === 'events') {
       if (request.method === 'HEAD') reply(response, 200, '', { 'Content-Type': 'text/event-stream' });
-      else streamDashboard(response, pool, admission, telemetry);
+      else streamDashboard(response, pool, telemetry);
       return;
     }
+    // The one page left: /stats.
     if (route.kind !== 'task') {
       reply(response, 200, `${JSON.stringify({ ...pool.stats(), waiting: admission.waiting })}\n`, {
         'Content-Type': 'application/json',
