@@ -40,8 +40,8 @@ export function streamDashboard(response: ServerResponse, pool: TaskPool, teleme
     response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   send('history', telemetry.history);
-  const last = telemetry.history.at(-1);
-  if (last !== undefined) send('state', state(last, pool, telemetry));
+  // The state now, not the last second's: the numbers agree with the workers shown.
+  send('state', state(telemetry.current(), pool, telemetry));
   const stop = telemetry.onSample((sample) => send('state', state(sample, pool, telemetry)));
   response.on('close', stop);
 }

@@ -253,17 +253,15 @@ export class Telemetry {
     this.#shed.inc({ reason }, count);
   }
 
-  #sample(): void {
+  /** current is a sample of now, not kept in the history (a dashboard that connects between two samples starts from it). */
+  current(): Sample {
     const view = this.#view!;
     const stats = view.stats();
-    const sample: Sample = {
-      t: Date.now(),
-      queued: depth(stats),
-      busy: stats.active,
-      waiting: view.waiting(),
-      completed: this.#totals.completed,
-      failed: this.#totals.failed,
-    };
+    return { t: Date.now(), queued: depth(stats), busy: stats.active, waiting: view.waiting(), completed: this.#totals.completed, failed: this.#totals.failed };
+  }
+
+  #sample(): void {
+    const sample = this.current();
     this.history.push(sample);
     if (this.history.length > HISTORY_SECONDS) this.history.shift();
     for (const listener of this.#listeners) listener(sample);

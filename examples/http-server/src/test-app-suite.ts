@@ -105,6 +105,36 @@ export function describeApp(name: string, createApp: AppFactory): void {
       }
     });
 
+    test('GET /dashboard/events streams the history, then each worker and its task, and the counts', async () => {
+      const [, base] = await start({ workers: 3, queueSize: 10, taskMs: FOREVER });
+      expect((await fetch(`${base}/task/shown`)).status).toBe(200);
+      await waitUntil(async () => (await stats(base)).active === 1, 'the task runs');
+      const client = new AbortController();
+      const response = await fetch(`${base}/dashboard/events`, { signal: client.signal });
+      expect(response.headers.get('content-type')).toBe('text/event-stream');
+      // Read events until one shows the task running (the samples come each second).
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const events: { event: string; data: unknown }[] = [];
+      let text = '';
+      while (!events.some(({ event, data }) => event === 'state' && JSON.stringify(data).includes('"shown"'))) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+        for (let end = text.indexOf('\n\n'); end !== -1; end = text.indexOf('\n\n')) {
+          const [eventLine, dataLine] = text.slice(0, end).split('\n');
+          events.push({ event: eventLine!.slice('event: '.length), data: JSON.parse(dataLine!.slice('data: '.length)) });
+          text = text.slice(end + 2);
+        }
+      }
+      client.abort();
+      expect(events[0]!.event).toBe('history');
+      expect(Array.isArray(events[0]!.data)).toBe(true);
+      const last = events.at(-1)!.data as { workers: unknown[]; sample: { busy: number }; totals: { completed: number } };
+      expect(last.workers).toEqual([[1, 'b', 'shown'], [2, 'i'], [3, 'i']]);
+      expect(last.sample.busy).toBe(1);
+      expect(last.totals.completed).toBe(0);
+    });
+
     test('an unknown path is 404; another method is 405 with Allow: GET, HEAD', async () => {
       const [, base] = await start({ workers: 1, queueSize: 10, taskMs: 0 });
       expect((await fetch(`${base}/nothing-here`)).status).toBe(404);
