@@ -85,6 +85,24 @@ export const libraries = {
   },
 
   /**
+   * Ours with an observer on every event (observer.mjs): what a metrics
+   * exporter does per job, counting and summing the timings.
+   */
+  async 'gochan, observed'(options) {
+    const { WorkerPool } = await import('@gochan/pool');
+    await gochanWith(WorkerPool, options, metricsObserver());
+  },
+
+  /**
+   * Ours as built before the observer existed (observer.mjs builds it and
+   * names its dist in POOL_BASELINE): what "off" is measured against.
+   */
+  async 'gochan, before'(options) {
+    const { WorkerPool } = await import(process.env.POOL_BASELINE);
+    await gochanWith(WorkerPool, options, undefined);
+  },
+
+  /**
    * Not a library: the pool's pattern written directly on @gochan/channel (a
    * producer awaiting each send, workers ranging over the channel with
    * `for await`), to show what the pool adds to its channel.
@@ -165,3 +183,38 @@ export const libraries = {
     if (!queue.idle()) await queue.drain();
   },
 };
+
+/** Ours through `await pool.submit(job)`, with `observer` when given. */
+async function gochanWith(WorkerPool, { workers, queueSize, n, makeJob, work, offered }, observer) {
+  const pool = new WorkerPool(observer === undefined ? { workers, queueSize, handler: work } : { workers, queueSize, handler: work, observer });
+  for (let i = 0; i < n; i++) {
+    await pool.submit(makeJob(i));
+    offered();
+  }
+  const report = await pool.shutdown();
+  if (report.stats.completed !== n || report.unfinished.length !== 0) {
+    throw new Error(`gochan: ${report.stats.completed} of ${n} jobs completed`);
+  }
+}
+
+/** An observer that does what a metrics exporter does: a counter per event, a sum per timing. */
+function metricsObserver() {
+  const totals = { submitted: 0, started: 0, finished: 0, failed: 0, retried: 0, queueWaitMs: 0, runMs: 0 };
+  return {
+    totals,
+    submit: () => void totals.submitted++,
+    start: ({ queueWaitMs }) => {
+      totals.started++;
+      totals.queueWaitMs += queueWaitMs ?? 0;
+    },
+    finish: ({ runMs }) => {
+      totals.finished++;
+      totals.runMs += runMs;
+    },
+    fail: () => void totals.failed++,
+    retry: () => void totals.retried++,
+    shutdown: () => {
+      if (totals.finished !== totals.started) throw new Error(`observer: ${totals.started} started, ${totals.finished} finished`);
+    },
+  };
+}

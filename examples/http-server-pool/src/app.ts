@@ -1,6 +1,7 @@
 import { after, recv, select } from '@gochan/channel';
 import type { Context } from '@gochan/context';
 import { createTaskServer, type App, type AppOptions } from '@gochan/example-http-server/server';
+import { Telemetry } from '@gochan/example-http-server/telemetry';
 import { PoolClosedError, WorkerPool, type Job, type Store, type Worker } from '@gochan/pool';
 import { RedisStore } from '@gochan/store-redis';
 import { SqliteStore } from '@gochan/store-sqlite';
@@ -19,7 +20,16 @@ import { SqliteStore } from '@gochan/store-sqlite';
  * @throws SqliteStoreError when the SQLite file cannot be opened or is not a store's.
  * @throws RedisStoreError when Redis cannot be reached, refuses the password, or holds a key of another type at the queue's name.
  */
-export async function createApp({ workers, queueSize, taskMs, store: setting, queue = 'tasks', leaseMs = 10_000 }: AppOptions): Promise<App> {
+export async function createApp({
+  workers,
+  queueSize,
+  taskMs,
+  store: setting,
+  queue = 'tasks',
+  leaseMs = 10_000,
+  limits,
+  telemetry = new Telemetry(),
+}: AppOptions): Promise<App> {
   const store: (Store & { close(): Promise<void> }) | undefined =
     setting?.kind === 'sqlite'
       ? new SqliteStore(setting.path, { queue, leaseMs })
@@ -33,14 +43,22 @@ export async function createApp({ workers, queueSize, taskMs, store: setting, qu
     // A task takes seconds: claiming ahead of the workers would gain nothing,
     // and what a crashed server had claimed waits out its lease.
     prefetch: store === undefined ? undefined : 0,
-    handler: (task, ctx, worker) => work(task, ctx, worker, taskMs),
-    // With a store, a failed task runs again (three attempts in all); the
-    // only failure here is a deadline, which the tasks of this server have not.
-    onError: (error, task, worker) => {
-      console.log(`Worker ${worker.id} failed task ID ${task.id}: ${(error as Error).message}`);
+    handler: (task, ctx, worker) => work(task, ctx, worker, taskMs, telemetry),
+    // The workers' lines, the metrics and the dashboard's history, from the pool's own timings.
+    observer: {
+      start: ({ job, worker, queueWaitMs }) => telemetry.processing({ worker: worker.id, id: job.id, queueWaitMs, attempt: job.attempt }),
+      finish: ({ job, worker, queueWaitMs, runMs }) => telemetry.finished({ worker: worker.id, id: job.id, queueWaitMs, runMs, attempt: job.attempt }),
+      // With a store, a failed task runs again (three attempts in all); the
+      // only failure here is a deadline, which the tasks of this server have not.
+      fail: ({ job, worker, queueWaitMs, runMs, error, fate }) =>
+        telemetry.failed({ worker: worker.id, id: job.id, queueWaitMs, runMs, attempt: job.attempt }, (error as Error).message, fate, true),
+      retry: () => telemetry.retried(),
     },
+    // The observer has said it (fail): nothing more to log.
+    onError: () => {},
   });
-  return createTaskServer({
+  return createTaskServer(
+    {
     submit: (id, signal) => pool.submit({ id, payload: undefined }, signal),
     isClosedError: (error) => error instanceof PoolClosedError,
     // With a store, its counts and its own dealings (on Redis: redelivered, recovered, the last poll) as `store`.
@@ -51,17 +69,21 @@ export async function createApp({ workers, queueSize, taskMs, store: setting, qu
       await store?.close();
       return { timedOut, cutOff: cutOff.map((task) => task.id), notStarted: notStarted.map((task) => task.id), keptInStore: store !== undefined };
     },
-  });
+    },
+    { limits, telemetry },
+  );
 }
 
-/** The task: the article's time.Sleep, cut short when the context is cancelled (at a shutdown past its timeout). */
-async function work(task: Job<undefined>, ctx: Context, worker: Worker<undefined>, taskMs: number): Promise<void> {
-  const again = task.attempt !== undefined && task.attempt > 1 ? ` (attempt ${task.attempt})` : '';
-  console.log(`Worker ${worker.id} processing task ID ${task.id}${again}`);
+/**
+ * The task: the article's time.Sleep, cut short when the context is
+ * cancelled (at a shutdown past its timeout). Its `processing` and
+ * `finished` lines come from the pool's observer, which times them.
+ */
+async function work(task: Job<undefined>, ctx: Context, worker: Worker<undefined>, taskMs: number, telemetry: Telemetry): Promise<void> {
+  const started = performance.now();
   const [index] = await select([recv(after(taskMs, ctx.signal)), recv(ctx.done())]);
   if (index === 1) {
-    console.log(`Worker ${worker.id} cancelled task ID ${task.id}: ${ctx.err()!.message}`);
+    telemetry.cancelled({ worker: worker.id, id: task.id, runMs: performance.now() - started, attempt: task.attempt }, ctx.err()!.message);
     throw ctx.err();
   }
-  console.log(`Worker ${worker.id} finished task ID ${task.id}`);
 }

@@ -2,6 +2,7 @@ import { Channel, ClosedChannelError, recv, select, Timer } from '@gochan/channe
 import { WaitGroup } from '@gochan/waitgroup';
 import { createTaskServer, type App, type AppOptions } from './server.js';
 import type { ShutdownReport } from './task-pool.js';
+import { Telemetry } from './telemetry.js';
 import { newWorkerPool, type WorkerPool } from './worker-pool.js';
 
 /**
@@ -22,13 +23,14 @@ export function createApp(options: AppOptions): App {
     throw new RangeError(`This version of the server keeps its tasks in memory, as the article does; got a ${options.store.kind} store`);
   }
   const wg = new WaitGroup();
-  const pool = newWorkerPool(options.workers, wg, options);
+  const telemetry = options.telemetry ?? new Telemetry();
+  const pool = newWorkerPool(options.workers, wg, { ...options, telemetry });
   return createTaskServer({
     submit: (id, signal) => pool.taskQueue.send(pool.newTask(id), signal).then(() => 'added'),
     isClosedError: (error) => error instanceof ClosedChannelError,
     stats: () => pool.stats(),
     shutdown: (timeoutMs) => shutdown(pool, wg, timeoutMs),
-  });
+  }, { limits: options.limits, telemetry });
 }
 
 /**

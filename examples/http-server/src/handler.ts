@@ -1,5 +1,7 @@
 import type { RequestListener, ServerResponse } from 'node:http';
+import { dashboardPage, streamDashboard } from './dashboard.js';
 import type { TaskPool } from './task-pool.js';
+import type { Telemetry } from './telemetry.js';
 
 /** MAX_ID_LENGTH is the longest task id accepted, in characters. */
 export const MAX_ID_LENGTH = 256;
@@ -10,7 +12,12 @@ export interface Admission {
   shuttingDown: boolean;
   /** Requests waiting for room in the full task channel. */
   waiting: number;
+  /** When each of them began to wait (performance.now()), oldest first: the first is the oldest. */
+  readonly waitingSince: Map<object, number>;
 }
+
+/** The methods every route answers: HEAD as GET, without the body (Go's mux does the same for a GET pattern). */
+const ALLOW = 'GET, HEAD';
 
 /**
  * createHandler makes the server's request listener:
@@ -21,10 +28,16 @@ export interface Admission {
  *   while the pool's queue is full the request waits (backpressure), and a
  *   client that goes away meanwhile takes its task back: it is never queued.
  * - `GET /stats` answers the pool's state as JSON.
- * - Anything else: 404 for an unknown path, 405 (`Allow: GET`) for another
- *   method, 400 for a bad id, 503 once shutdown has begun.
+ * - `GET /metrics` answers the metrics in Prometheus' text format.
+ * - `GET /` (or `/dashboard`) answers the dashboard, a page that follows
+ *   `GET /dashboard/events`, a stream of server-sent events.
+ * - HEAD answers as GET, without the body (and so queues a task too).
+ * - Anything else: 404 for an unknown path, 405 (`Allow: GET, HEAD`) for
+ *   another method, 400 for a bad id (control or format characters
+ *   included: a bidi override would turn a log line around), 503 once
+ *   shutdown has begun.
  */
-export function createHandler(pool: TaskPool, admission: Admission): RequestListener {
+export function createHandler(pool: TaskPool, admission: Admission, telemetry: Telemetry): RequestListener {
   return (request, response) => {
     if (admission.shuttingDown) {
       reply(response, 503, 'Shutting down\n', { Connection: 'close' });
@@ -35,11 +48,31 @@ export function createHandler(pool: TaskPool, admission: Admission): RequestList
       reply(response, 404, 'Not found\n');
       return;
     }
-    if (request.method !== 'GET') {
-      reply(response, 405, 'Method not allowed\n', { Allow: 'GET' });
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      reply(response, 405, 'Method not allowed\n', { Allow: ALLOW });
       return;
     }
-    if (route.kind === 'stats') {
+    if (route.kind === 'metrics') {
+      telemetry.registry.metrics().then(
+        (text) => reply(response, 200, text, { 'Content-Type': telemetry.registry.contentType }),
+        (error: unknown) => {
+          telemetry.log.error(`GET /metrics: ${String(error)}`);
+          reply(response, 500, 'Internal server error\n');
+        },
+      );
+      return;
+    }
+    if (route.kind === 'dashboard') {
+      reply(response, 200, dashboardPage, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      return;
+    }
+    if (route.kind === 'events') {
+      if (request.method === 'HEAD') reply(response, 200, '', { 'Content-Type': 'text/event-stream' });
+      else streamDashboard(response, pool, telemetry);
+      return;
+    }
+    // The one page left: /stats.
+    if (route.kind !== 'task') {
       reply(response, 200, `${JSON.stringify({ ...pool.stats(), waiting: admission.waiting })}\n`, {
         'Content-Type': 'application/json',
       });
@@ -50,9 +83,9 @@ export function createHandler(pool: TaskPool, admission: Admission): RequestList
       reply(response, 400, `${problem}\n`);
       return;
     }
-    addTask(pool, admission, response, route.id).catch((error: unknown) => {
-      // Not expected; but one request's trouble must not take the server down.
-      console.error(`GET /task/${route.id}: ${String(error)}`);
+    addTask(pool, admission, telemetry, response, route.id).catch((error: unknown) => {
+      // Not expected; but one request's trouble must not take the server down. The id is checked: printable.
+      telemetry.log.error(`GET /task/${route.id}: ${String(error)}`, { jobId: route.id });
       reply(response, 500, 'Internal server error\n');
     });
   };
@@ -62,6 +95,7 @@ export function createHandler(pool: TaskPool, admission: Admission): RequestList
 async function addTask(
   pool: TaskPool,
   admission: Admission,
+  telemetry: Telemetry,
   response: ServerResponse,
   id: string,
 ): Promise<void> {
@@ -75,6 +109,9 @@ async function addTask(
   };
   response.on('close', onClose);
   admission.waiting++;
+  const since = performance.now();
+  const token = {};
+  admission.waitingSince.set(token, since);
   let result: 'added' | 'duplicate';
   try {
     result = await pool.submit(id, clientGone.signal);
@@ -89,13 +126,24 @@ async function addTask(
     return;
   } finally {
     admission.waiting--;
+    admission.waitingSince.delete(token);
     response.off('close', onClose);
   }
+  if (result === 'added') telemetry.submitted(performance.now() - since);
   // A store refuses a second task of an id that is queued or running: the first one stands.
   reply(response, 200, result === 'added' ? `Task ID ${id} added\n` : `Task ID ${id} already queued or running: not added again\n`);
 }
 
-type Route = { kind: 'stats' } | { kind: 'task'; id: string; problem?: string };
+type Page = { kind: 'stats' | 'metrics' | 'dashboard' | 'events' };
+type Route = Page | { kind: 'task'; id: string; problem?: string };
+
+const PAGES: Record<string, Page> = {
+  '/stats': { kind: 'stats' },
+  '/metrics': { kind: 'metrics' },
+  '/': { kind: 'dashboard' },
+  '/dashboard': { kind: 'dashboard' },
+  '/dashboard/events': { kind: 'events' },
+};
 
 /**
  * routeOf maps a request target to a route, or undefined (404). Like Go's
@@ -103,8 +151,9 @@ type Route = { kind: 'stats' } | { kind: 'task'; id: string; problem?: string };
  */
 function routeOf(url: string | undefined): Route | undefined {
   const path = (url ?? '').split('?', 1)[0]!;
-  if (path === '/stats') {
-    return { kind: 'stats' };
+  const page = Object.hasOwn(PAGES, path) ? PAGES[path] : undefined;
+  if (page !== undefined) {
+    return page;
   }
   if (!path.startsWith('/task/')) {
     return undefined;
@@ -128,9 +177,11 @@ function checkId(id: string): string | undefined {
   if (id.length > MAX_ID_LENGTH) {
     return `Expected a task ID of at most ${MAX_ID_LENGTH} characters, got ${id.length}`;
   }
-  // An id is printed in the workers' lines: no line breaks, no escapes.
-  if (/\p{Cc}/u.test(id)) {
-    return 'Expected a task ID without control characters';
+  // An id is printed in the workers' lines: no line breaks, no escapes
+  // (Cc), no bidi overrides or other invisible formatting (Cf: U+202E would
+  // show a line's end reversed), no line or paragraph separators.
+  if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(id)) {
+    return 'Expected a task ID without control or format characters (such as line breaks or bidi overrides)';
   }
   return undefined;
 }

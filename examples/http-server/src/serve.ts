@@ -1,6 +1,9 @@
 import { integerFromEnv } from './env.js';
+import { DEFAULT_LIMITS, type HttpLimits } from './guard.js';
+import { logFor, parseLogFormat } from './log.js';
 import type { App, AppOptions } from './server.js';
 import { parseStore, type StoreKind } from './store-setting.js';
+import { Telemetry } from './telemetry.js';
 
 /** ServeOptions say what a version of the server can run on, and what it runs on by default. */
 export interface ServeOptions {
@@ -21,9 +24,12 @@ export interface ServeOptions {
  * left are cancelled and named, and the exit status is 1), STORE (`memory`
  * or `sqlite:<path>`, as `options` allow), QUEUE (`tasks`: the queue's name
  * within the store) and LEASE_MS (10000: how long a stored task stays with
- * a process that stopped renewing it). An invalid setting is named and the
- * exit status is 2; a port that cannot be listened on, or a store that
- * cannot be opened, 1.
+ * a process that stopped renewing it). LOG_FORMAT (`text`, the article's
+ * lines; `json`: one JSON object per line). HEADERS_TIMEOUT_MS (10000),
+ * REQUEST_TIMEOUT_MS (30000), KEEP_ALIVE_TIMEOUT_MS (5000) and
+ * MAX_CONNECTIONS (900): see {@link HttpLimits}. An invalid setting is named
+ * and the exit status is 2; a port that cannot be listened on, or a store
+ * that cannot be opened, 1.
  *
  * @example
  * ```ts
@@ -32,11 +38,12 @@ export interface ServeOptions {
  */
 export async function serve(createApp: (options: AppOptions) => App | Promise<App>, options: ServeOptions): Promise<void> {
   const settings = readSettings(options);
+  const { log } = settings.telemetry;
   let app: App;
   try {
     app = await createApp(settings);
   } catch (error) {
-    console.error(`server error: ${(error as Error).message}`);
+    log.error(`server error: ${(error as Error).message}`, { event: 'server-error' });
     process.exit(1);
   }
 
@@ -51,21 +58,23 @@ export async function serve(createApp: (options: AppOptions) => App | Promise<Ap
     stopping = true;
     const { queued, active, store } = app.pool.stats();
     const kept = store === undefined ? '' : `; ${store.waiting} waiting task(s) stay in the store for the next start`;
-    console.error(
+    log.error(
       `${signal}: shutting down; finishing ${active} running and ${queued} queued task(s), for at most ${settings.shutdownTimeoutMs} ms${kept}`,
+      { event: 'shutdown-start', signal, active, queued, timeoutMs: settings.shutdownTimeoutMs },
     );
     void app.shutdown(settings.shutdownTimeoutMs).then(({ timedOut, cutOff, notStarted, keptInStore }) => {
       if (timedOut) {
         const list = (ids: string[]): string => (ids.length === 0 ? '' : `: ${ids.join(', ')}`);
-        console.error(
+        log.error(
           `Shutdown timed out after ${settings.shutdownTimeoutMs} ms; cut off ${cutOff.length} running task(s)${list(cutOff)}; ` +
             `${notStarted.length} never started${list(notStarted)}` +
             (keptInStore ? '; all back in the store, for the next start' : ''),
+          { event: 'shutdown-timeout', cutOff: cutOff.length, notStarted: notStarted.length },
         );
         process.exitCode = 1;
         return;
       }
-      console.log('Shutdown complete');
+      log.info('Shutdown complete', { event: 'shutdown-complete' });
     });
   };
   process.on('SIGINT', stop);
@@ -73,16 +82,25 @@ export async function serve(createApp: (options: AppOptions) => App | Promise<Ap
 
   try {
     const port = await app.listen(settings.port);
-    console.log(`Server running on :${port}`);
+    log.info(`Server running on :${port}`, { event: 'listening', port });
   } catch (error) {
-    console.error(`server error: ${(error as Error).message}`);
+    log.error(`server error: ${(error as Error).message}`, { event: 'server-error' });
     process.exit(1);
   }
 }
 
-function readSettings({ defaultStore, stores }: ServeOptions): AppOptions & { port: number; shutdownTimeoutMs: number } {
+function readSettings({ defaultStore, stores }: ServeOptions): AppOptions & { port: number; shutdownTimeoutMs: number; telemetry: Telemetry } {
   try {
+    const limits: HttpLimits = {
+      headersTimeoutMs: integerFromEnv('HEADERS_TIMEOUT_MS', DEFAULT_LIMITS.headersTimeoutMs, 1),
+      requestTimeoutMs: integerFromEnv('REQUEST_TIMEOUT_MS', DEFAULT_LIMITS.requestTimeoutMs, 1),
+      keepAliveTimeoutMs: integerFromEnv('KEEP_ALIVE_TIMEOUT_MS', DEFAULT_LIMITS.keepAliveTimeoutMs, 1),
+      maxConnections: integerFromEnv('MAX_CONNECTIONS', DEFAULT_LIMITS.maxConnections, 1),
+    };
+    const telemetry = new Telemetry(logFor(parseLogFormat(process.env.LOG_FORMAT)));
     return {
+      limits,
+      telemetry,
       port: integerFromEnv('PORT', 8081),
       workers: integerFromEnv('WORKERS', 4, 1),
       taskMs: integerFromEnv('TASK_MS', 10_000),

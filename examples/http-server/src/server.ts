@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_LIMITS, guard, timeoutReporter, type HttpLimits } from './guard.js';
 import { createHandler, type Admission } from './handler.js';
 import type { StoreSetting } from './store-setting.js';
 import type { ShutdownReport, TaskPool } from './task-pool.js';
+import { Telemetry } from './telemetry.js';
 
 /** AppOptions size the server's pool: what every version's `createApp` takes. */
 export interface AppOptions {
@@ -18,6 +20,10 @@ export interface AppOptions {
   queue?: string | undefined;
   /** How long a stored task stays with a process that stopped renewing it, in milliseconds. Default: 10000. */
   leaseMs?: number | undefined;
+  /** What the server grants one client: timeouts and the connection limit. Default: {@link DEFAULT_LIMITS}. */
+  limits?: HttpLimits | undefined;
+  /** Where the lines and metrics go. Default: a Telemetry of its own, writing text. */
+  telemetry?: Telemetry | undefined;
 }
 
 /**
@@ -29,6 +35,8 @@ export interface App {
   readonly server: Server;
   /** App.pool is the worker pool the server queues its tasks on. */
   readonly pool: TaskPool;
+  /** App.telemetry has the server's lines, metrics and the dashboard's history. */
+  readonly telemetry: Telemetry;
   /** listen starts accepting connections on `port` (0: any free port) and resolves with the port. */
   listen(port: number, host?: string): Promise<number>;
   /**
@@ -43,36 +51,57 @@ export interface App {
 
 /**
  * createTaskServer puts the `node:http` server in front of `pool`: the
- * routes of {@link createHandler}, a 400 for what Node cannot parse, and the
- * shutdown of both. Nothing listens yet and no signal is handled: that is
- * `serve`'s part, so tests can run many apps in one process.
+ * routes of {@link createHandler}, a 400 for what Node cannot parse (408
+ * past a timeout), the limits of `options.limits`, the metrics and the
+ * dashboard of `options.telemetry`, and the shutdown of all. Nothing
+ * listens yet and no signal is handled: that is `serve`'s part, so tests can
+ * run many apps in one process.
  */
-export function createTaskServer(pool: TaskPool): App {
-  const admission: Admission = { shuttingDown: false, waiting: 0 };
-  const server = createServer(createHandler(pool, admission));
+export function createTaskServer(
+  pool: TaskPool,
+  { limits = DEFAULT_LIMITS, telemetry = new Telemetry() }: { limits?: HttpLimits | undefined; telemetry?: Telemetry | undefined } = {},
+): App {
+  const admission: Admission = { shuttingDown: false, waiting: 0, waitingSince: new Map() };
+  const server = createServer(createHandler(pool, admission, telemetry));
+  const connections = guard(server, limits, telemetry);
+  const timedOut = timeoutReporter(telemetry, limits);
   // A request Node cannot parse never reaches the handler: answer 400 and
-  // hang up, and never let it throw.
-  server.on('clientError', (_error, socket) => {
+  // hang up, and never let it throw. One too slow to arrive gets 408, and is said.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const timeout = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (timeout) timedOut((socket as { remoteAddress?: string }).remoteAddress ?? 'an unknown address');
     if (socket.writable) {
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.end(`HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     } else {
       socket.destroy();
     }
+  });
+  telemetry.watch({
+    stats: () => pool.stats(),
+    waiting: () => admission.waiting,
+    oldestWaitMs: () => {
+      const oldest = admission.waitingSince.values().next();
+      return oldest.done ? 0 : performance.now() - oldest.value;
+    },
+    connections,
   });
 
   let report: Promise<ShutdownReport> | undefined;
   return {
     server,
     pool,
+    telemetry,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
+          // From now on an error of the listener (out of file descriptors at accept) is said, not fatal.
+          server.on('error', (error) => telemetry.log.error(`server error: ${error.message}`, { event: 'server-error' }));
           resolve((server.address() as AddressInfo).port);
         });
       }),
-    shutdown: (timeoutMs) => (report ??= shutdown(server, pool, admission, timeoutMs)),
+    shutdown: (timeoutMs) => (report ??= shutdown(server, pool, admission, timeoutMs).finally(() => telemetry.stop())),
   };
 }
 

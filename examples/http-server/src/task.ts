@@ -11,6 +11,8 @@ export interface Task {
    * time is up.
    */
   readonly ctx: Context;
+  /** Task.queuedAt is when it was made, just before its send (performance.now()): its wait in the queue starts there. */
+  readonly queuedAt?: number;
 }
 
 /**

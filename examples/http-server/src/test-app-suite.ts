@@ -74,14 +74,75 @@ export function describeApp(name: string, createApp: AppFactory): void {
       expect((await fetch(`${base}/task/a/b`)).status).toBe(404);
     });
 
-    test('an unknown path is 404; another method is 405 with Allow: GET', async () => {
+    test('an id with a bidi override, another format character or a line separator is refused with 400, and never reaches the log', async () => {
       const [, base] = await start({ workers: 1, queueSize: 10, taskMs: 0 });
-      expect((await fetch(`${base}/`)).status).toBe(404);
+      const error = vi.spyOn(console, 'error').mockImplementation((line: unknown) => void log.push(String(line)));
+      // U+202E (right-to-left override) would show `invoice‮gpj.exe` as `invoiceexe.jpg`; U+200B is invisible; U+2028 breaks a line.
+      for (const id of ['invoice%E2%80%AEgpj.exe', 'a%E2%80%8Bb', 'a%E2%80%A8b', '%E2%81%A6isolate', 'x%C2%AD']) {
+        const response = await fetch(`${base}/task/${id}`);
+        expect(response.status, id).toBe(400);
+        expect(await response.text()).toBe('Expected a task ID without control or format characters (such as line breaks or bidi overrides)\n');
+      }
+      expect(await (await fetch(`${base}/task/caf%C3%A9-%E6%97%A5%E6%9C%AC`)).text()).toBe('Task ID café-日本 added\n');
+      await waitUntil(() => log.some((line) => line.includes('finished')), 'the task is finished');
+      expect(log.filter((line) => /[\p{Cf}\u2028]/u.test(line))).toEqual([]);
+      error.mockRestore();
+    });
+
+    test('HEAD answers as GET without a body: a task is queued, /stats and /metrics answer their headers', async () => {
+      const [, base] = await start({ workers: 1, queueSize: 10, taskMs: 0 });
+      const head = await fetch(`${base}/task/by-head`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(await head.text()).toBe('');
+      await waitUntil(() => log.some((line) => line === 'Worker 1 finished task ID by-head'), 'the task is finished');
+      for (const path of ['/stats', '/metrics', '/']) {
+        const [get, headOnly] = await Promise.all([fetch(`${base}${path}`), fetch(`${base}${path}`, { method: 'HEAD' })]);
+        expect(headOnly.status, path).toBe(200);
+        expect(headOnly.headers.get('content-type'), path).toBe(get.headers.get('content-type'));
+        expect(await headOnly.text(), path).toBe('');
+        expect((await get.text()).length, path).toBeGreaterThan(0);
+      }
+    });
+
+    test('GET /dashboard/events streams the history, then each worker and its task, and the counts', async () => {
+      const [, base] = await start({ workers: 3, queueSize: 10, taskMs: FOREVER });
+      expect((await fetch(`${base}/task/shown`)).status).toBe(200);
+      await waitUntil(async () => (await stats(base)).active === 1, 'the task runs');
+      const client = new AbortController();
+      const response = await fetch(`${base}/dashboard/events`, { signal: client.signal });
+      expect(response.headers.get('content-type')).toBe('text/event-stream');
+      // Read events until one shows the task running (the samples come each second).
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const events: { event: string; data: unknown }[] = [];
+      let text = '';
+      while (!events.some(({ event, data }) => event === 'state' && JSON.stringify(data).includes('"shown"'))) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+        for (let end = text.indexOf('\n\n'); end !== -1; end = text.indexOf('\n\n')) {
+          const [eventLine, dataLine] = text.slice(0, end).split('\n');
+          events.push({ event: eventLine!.slice('event: '.length), data: JSON.parse(dataLine!.slice('data: '.length)) });
+          text = text.slice(end + 2);
+        }
+      }
+      client.abort();
+      expect(events[0]!.event).toBe('history');
+      expect(Array.isArray(events[0]!.data)).toBe(true);
+      const last = events.at(-1)!.data as { workers: unknown[]; sample: { busy: number }; totals: { completed: number } };
+      expect(last.workers).toEqual([[1, 'b', 'shown'], [2, 'i'], [3, 'i']]);
+      expect(last.sample.busy).toBe(1);
+      expect(last.totals.completed).toBe(0);
+    });
+
+    test('an unknown path is 404; another method is 405 with Allow: GET, HEAD', async () => {
+      const [, base] = await start({ workers: 1, queueSize: 10, taskMs: 0 });
+      expect((await fetch(`${base}/nothing-here`)).status).toBe(404);
       expect((await fetch(`${base}/tasks/1`)).status).toBe(404);
       for (const method of ['POST', 'PUT', 'DELETE']) {
         const response = await fetch(`${base}/task/1`, { method });
         expect(response.status).toBe(405);
-        expect(response.headers.get('allow')).toBe('GET');
+        expect(response.headers.get('allow')).toBe('GET, HEAD');
       }
       expect(log.filter((line) => line.includes('task ID 1'))).toEqual([]);
     });

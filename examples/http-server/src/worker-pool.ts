@@ -2,6 +2,7 @@ import { Channel } from '@gochan/channel';
 import { background, withCancel, type CancelFunc, type Context } from '@gochan/context';
 import type { WaitGroup } from '@gochan/waitgroup';
 import type { Task } from './task.js';
+import type { Telemetry } from './telemetry.js';
 import { newWorker, type Worker, type WorkerState } from './worker.js';
 
 /** WorkerPool is the article's `WorkerPool`: the workers and the task channel they share. */
@@ -27,7 +28,7 @@ export class WorkerPool {
 
   /** newTask makes the task for `id`, under the pool's context. */
   newTask(id: string): Task {
-    return { id, ctx: this.ctx };
+    return { id, ctx: this.ctx, queuedAt: performance.now() };
   }
 
   /** stats says where every task is: queued, in a worker's hands, or done. */
@@ -61,6 +62,8 @@ export interface WorkerPoolOptions {
   queueSize: number;
   /** How long each task's work takes. */
   taskMs: number;
+  /** Where the workers' lines and the tasks' timings go. */
+  telemetry: Telemetry;
 }
 
 /**
@@ -73,7 +76,7 @@ export function newWorkerPool(numWorkers: number, wg: WaitGroup, options: Worker
   const workers: Worker[] = [];
   for (let i = 0; i < numWorkers; i++) {
     wg.add(1);
-    workers.push(newWorker(i + 1, wg, taskQueue, options.taskMs));
+    workers.push(newWorker(i + 1, wg, taskQueue, options.taskMs, options.telemetry));
   }
   return new WorkerPool(workers, taskQueue, ctx, cancel);
 }

@@ -1,6 +1,7 @@
 import type { RecvChannel } from '@gochan/channel';
 import type { WaitGroup } from '@gochan/waitgroup';
 import { work, type Task } from './task.js';
+import { Telemetry } from './telemetry.js';
 
 /** WorkerState is what a worker is doing: waiting for a task, on one, or gone. */
 export type WorkerState = 'idle' | 'busy' | 'stopped';
@@ -27,11 +28,14 @@ export class Worker {
   readonly cutOff: string[] = [];
   /** Worker.notStarted lists the ids of the tasks this worker received once cancelled, and did not start. */
   readonly notStarted: string[] = [];
+  /** Worker.telemetry takes the worker's lines and its tasks' timings. */
+  readonly telemetry: Telemetry;
 
-  constructor(id: number, taskQueue: RecvChannel<Task>, taskMs: number) {
+  constructor(id: number, taskQueue: RecvChannel<Task>, taskMs: number, telemetry: Telemetry = new Telemetry()) {
     this.id = id;
     this.taskQueue = taskQueue;
     this.taskMs = taskMs;
+    this.telemetry = telemetry;
   }
 
   /**
@@ -50,14 +54,18 @@ export class Worker {
         }
         this.state = 'busy';
         this.task = task;
-        console.log(`Worker ${this.id} processing task ID ${task.id}`);
+        const started = performance.now();
+        const queueWaitMs = task.queuedAt === undefined ? undefined : started - task.queuedAt;
+        this.telemetry.processing({ worker: this.id, id: task.id, queueWaitMs });
         const err = await work(task, this.taskMs);
+        const ended = { worker: this.id, id: task.id, queueWaitMs, runMs: performance.now() - started };
         if (err === undefined) {
           this.completed++;
-          console.log(`Worker ${this.id} finished task ID ${task.id}`);
+          this.telemetry.finished(ended);
         } else {
           this.cutOff.push(task.id);
-          console.log(`Worker ${this.id} cancelled task ID ${task.id}: ${err.message}`);
+          this.telemetry.cancelled(ended, err.message);
+          this.telemetry.failed(ended, err.message, undefined, false);
         }
         this.task = undefined;
         this.state = 'idle';
@@ -75,8 +83,8 @@ export class Worker {
  * the article's `NewWorker`: the caller has already counted it with
  * `wg.add(1)`.
  */
-export function newWorker(id: number, wg: WaitGroup, taskQueue: RecvChannel<Task>, taskMs: number): Worker {
-  const worker = new Worker(id, taskQueue, taskMs);
+export function newWorker(id: number, wg: WaitGroup, taskQueue: RecvChannel<Task>, taskMs: number, telemetry?: Telemetry): Worker {
+  const worker = new Worker(id, taskQueue, taskMs, telemetry);
   void worker.start(wg);
   return worker;
 }

@@ -13,6 +13,7 @@ export { DEFAULT_MAX_ATTEMPTS, DEFAULT_QUEUE_SIZE, MAX_JOB_ID_LENGTH, defaultBac
 export { jsonCodec, type Codec } from './codec.js';
 export type { FeedStats } from './store-feed.js';
 export type { ErrorHandler, Handler, Job } from './job.js';
+export type { FailEvent, FinishEvent, PoolObserver, RetryEvent, ShutdownEvent, StartEvent, SubmitEvent } from './observer.js';
 export type { PoolStats, ShutdownReport, StoreStats, WorkerStats } from './stats.js';
 export type { Worker, WorkerState } from './worker.js';
 export type { ClaimedJob, NewStoredJob, Store, StoreCounts, SubmitResult } from './store.js';

@@ -2,6 +2,7 @@ import { describe } from '@gochan/channel';
 import { isContext, type Context } from '@gochan/context';
 import { jsonCodec, type Codec } from './codec.js';
 import type { ErrorHandler, Handler } from './job.js';
+import type { PoolObserver } from './observer.js';
 import type { Store } from './store.js';
 
 /**
@@ -90,6 +91,12 @@ export interface PoolOptions<P, R> {
    * @default logs the job's id and the error with `console.error`
    */
   onError?: ErrorHandler<P> | undefined;
+  /**
+   * Told of every job's moves (submitted, started, finished, failed,
+   * retried) with their timings, and of the shutdown: for metrics and logs.
+   * Without one (the default) the pool times nothing. See {@link PoolObserver}.
+   */
+  observer?: PoolObserver<P> | undefined;
 }
 
 /** The options with defaults applied, checked. */
@@ -99,6 +106,7 @@ export interface ResolvedOptions<P, R> {
   handler: Handler<P, R>;
   ctx: Context | undefined;
   onError: ErrorHandler<P>;
+  observer: PoolObserver<P> | undefined;
   /** The store and its settings, when there is one. */
   stored: StoredOptions<P> | undefined;
 }
@@ -125,7 +133,7 @@ export function resolveOptions<P, R>(options: PoolOptions<P, R>): ResolvedOption
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
   }
-  const { workers, queueSize = DEFAULT_QUEUE_SIZE, handler, ctx, onError = logError } = options;
+  const { workers, queueSize = DEFAULT_QUEUE_SIZE, handler, ctx, onError = logError, observer } = options;
   checkInteger('workers', workers, 1, 'a positive integer');
   checkInteger('queueSize', queueSize, 0, 'a non-negative integer');
   if (typeof handler !== 'function') {
@@ -137,7 +145,10 @@ export function resolveOptions<P, R>(options: PoolOptions<P, R>): ResolvedOption
   if (typeof onError !== 'function') {
     throw new TypeError(`Expected \`onError\` to be a function, got ${describe(onError)}`);
   }
-  return { workers, queueSize, handler, ctx, onError, stored: resolveStored(options, workers, queueSize) };
+  if (observer !== undefined && (typeof observer !== 'object' || observer === null)) {
+    throw new TypeError(`Expected \`observer\` to be an object of event methods, got ${describe(observer)}`);
+  }
+  return { workers, queueSize, handler, ctx, onError, observer, stored: resolveStored(options, workers, queueSize) };
 }
 
 const STORE_METHODS = ['add', 'claim', 'renew', 'complete', 'fail', 'release', 'waiting', 'changed', 'counts'] as const;

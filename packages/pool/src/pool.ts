@@ -6,6 +6,7 @@ import { JobContext } from './job-context.js';
 import type { ErrorHandler, Handler, Job } from './job.js';
 import { checkJob, checkTimeout, resolveOptions, type PoolOptions } from './options.js';
 import type { PoolStats, ShutdownReport, WorkerStats } from './stats.js';
+import { Observation } from './observer.js';
 import { StoreFeed } from './store-feed.js';
 import type { SubmitResult } from './store.js';
 import { PoolWorker, type Worker } from './worker.js';
@@ -103,6 +104,8 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   readonly #cancel: CancelFunc;
   readonly #handler: Handler<P, R>;
   readonly #onError: ErrorHandler<P>;
+  /** Tells the `observer` option of the jobs' moves; undefined without one, and then nothing is timed. */
+  readonly #observation: Observation<P> | undefined;
   /** The same objects as `workers`, writable. */
   readonly #workers: PoolWorker<P>[];
 
@@ -133,7 +136,8 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    *   function, or a `ctx` that is not a Context.
    */
   constructor(options: PoolOptions<P, R>) {
-    const { workers, queueSize, handler, ctx, onError, stored } = resolveOptions(options);
+    const { workers, queueSize, handler, ctx, onError, stored, observer } = resolveOptions(options);
+    this.#observation = observer === undefined ? undefined : new Observation(observer, stored !== undefined);
     this.#handler = handler;
     this.#onError = onError;
     this.#jobs = new Channel<Job<P>>(stored === undefined ? queueSize : stored.prefetch);
@@ -177,6 +181,14 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   submit(job: Job<P>, signal?: AbortSignal): Promise<SubmitResult> {
     const refused = this.#refuse(job);
     if (refused !== undefined) return Promise.reject(refused);
+    if (this.#observation === undefined) return this.#submit(job, signal);
+    // Timed as soon as #submit returns: a worker that took the job starts it a microtask later at the earliest.
+    const submitted = this.#submit(job, signal);
+    return this.#observation.submitted(job, submitted, submitted === ADDED);
+  }
+
+  /** submit's part past the checks: into the store, or into the channel. */
+  #submit(job: Job<P>, signal: AbortSignal | undefined): Promise<SubmitResult> {
     if (this.#feed !== undefined) return this.#feed.submit(job, signal);
     if (signal === undefined || !signal.aborted) {
       if (this.#jobs.trySend(job)) return ADDED;
@@ -198,7 +210,9 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     if (this.#feed !== undefined) throw new TypeError('trySubmit needs a pool without a store: a stored job is accepted only once submit() resolves');
     const refused = this.#refuse(job);
     if (refused instanceof TypeError || refused instanceof RangeError) throw refused;
-    return refused === undefined && this.#jobs.trySend(job);
+    const queued = refused === undefined && this.#jobs.trySend(job);
+    if (queued) this.#observation?.trySubmitted(job);
+    return queued;
   }
 
   /**
@@ -254,6 +268,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   shutdown(options: { timeout?: number | undefined } = {}): Promise<ShutdownReport<P>> {
     const timeout = checkTimeout(options?.timeout);
     if (this.#shutdown === undefined) {
+      this.#observation?.stopping();
       this.#stop();
       this.#shutdown = this.#shutDown(timeout);
     }
@@ -301,6 +316,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
         worker.state = 'busy';
         worker.job = job;
         this.#active++;
+        this.#observation?.start(job, worker);
         // The handler's context: the pool's, or merged with the job's own (allocated only then).
         const ctx = job.ctx === undefined ? this.#ctx : new JobContext(this.#ctx, job.ctx);
         let ok = false;
@@ -319,9 +335,9 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
         this.#finish(worker, ctx);
         // Cut off by the shutdown: listed in its report, not counted, whatever the handler did.
         if (this.#cutOff.size !== 0 && this.#cutOff.has(job)) continue;
-        this.#feed?.settle(job, ok, outcome);
-        if (ok) this.#succeed(job, outcome as R);
-        else this.#fail(job, worker, outcome);
+        const fate = this.#feed?.settle(job, ok, outcome);
+        if (ok) this.#succeed(job, outcome as R, worker);
+        else this.#fail(job, worker, outcome, fate);
       }
     } finally {
       worker.state = 'stopped';
@@ -338,17 +354,19 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   }
 
   /** Counts a completed job and tells run()'s caller. */
-  #succeed(job: Job<P>, result: R): void {
+  #succeed(job: Job<P>, result: R, worker: PoolWorker<P>): void {
     // Reported unfinished by a shutdown that did not wait for it: its outcome no longer counts.
     if (this.#reported) return;
     this.#completed++;
+    this.#observation?.finish(job, worker);
     if (this.#runs.size !== 0) this.#takeRun(job)?.resolve(result);
   }
 
   /** Counts a failed job and tells run()'s caller, or else onError. */
-  #fail(job: Job<P>, worker: PoolWorker<P>, error: unknown): void {
+  #fail(job: Job<P>, worker: PoolWorker<P>, error: unknown, fate: number | 'dead' | undefined): void {
     if (this.#reported) return;
     this.#failed++;
+    this.#observation?.fail(job, worker, error, fate);
     const outcome = this.#runs.size === 0 ? undefined : this.#takeRun(job);
     if (outcome !== undefined) {
       outcome.reject(error);
@@ -441,7 +459,9 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
       this.#feed.release(unfinished);
       await this.#feed.close();
     }
-    return { timedOut, unfinished, cutOff, notStarted, stats: this.stats() };
+    const report = { timedOut, unfinished, cutOff, notStarted, stats: this.stats() };
+    this.#observation?.shutdown(report);
+    return report;
   }
 }
 

@@ -152,20 +152,24 @@ export class StoreFeed<P> {
    * after the backoff, or dead once out of attempts (or past its deadline,
    * which a retry cannot meet). A job no longer held (released, lost) is left
    * to whoever holds it now.
+   *
+   * @returns for a failure written back: when the job is due again (epoch
+   *   ms), or 'dead'; else undefined.
    */
-  settle(job: Job<P>, ok: boolean, outcome: unknown): void {
+  settle(job: Job<P>, ok: boolean, outcome: unknown): number | 'dead' | undefined {
     const held = this.#take(job);
-    if (held === undefined) return;
+    if (held === undefined) return undefined;
     const { claim } = held;
     if (ok) {
       this.#write(this.#store.complete(claim));
-      return;
+      return undefined;
     }
     const final = claim.attempt >= this.#maxAttempts || outcome === DeadlineExceeded;
     // A backoff that returns no usable wait (negative, NaN) retries at once rather than never.
     const wait = final ? 0 : Number(this.#backoff(claim.attempt));
     const retryAt = final ? undefined : Date.now() + (wait > 0 && wait < Infinity ? wait : 0);
     this.#write(this.#store.fail(claim, errorText(outcome), retryAt));
+    return retryAt ?? 'dead';
   }
 
   /** release gives held jobs back to the store, ready at once for the next process (a shutdown's unfinished jobs). */

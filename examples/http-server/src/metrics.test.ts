@@ -1,0 +1,4 @@
+import { createApp } from './app.js';
+import { describeMetrics } from './test-metrics-suite.js';
+
+describeMetrics('http-server GET /metrics', createApp);
