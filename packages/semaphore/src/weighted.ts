@@ -1,4 +1,4 @@
-import { describe } from '@gochan/channel';
+import { currentHooks, describe } from '@gochan/channel';
 
 /*
  * Weighted follows golang.org/x/sync/semaphore: a count of weight in use,
@@ -143,7 +143,7 @@ export class Weighted {
       this.#current += n;
       return RESOLVED;
     }
-    return new Promise<void>((resolve, reject) => {
+    const promise = new Promise<void>((resolve, reject) => {
       if (n > this.#size) {
         // Doomed: wait for the abort, but never queue, so no one waits behind it.
         signal?.addEventListener('abort', () => reject(signal.reason), ONCE);
@@ -153,6 +153,8 @@ export class Weighted {
       this.#waiters.push(waiter);
       if (signal !== undefined) signal.addEventListener('abort', waiter, ONCE);
     });
+    const hooks = currentHooks(); // seam: park (Go's semacquire)
+    return hooks === null ? promise : hooks.park(promise, 'semacquire', this);
   }
 
   /**
