@@ -93,8 +93,9 @@ class ProgramHooks implements RuntimeHooks {
   }
 }
 
-/** The watcher installed by watchDeadlocks, if any. */
+/** The watcher installed by watchDeadlocks, if any, and the function that stops it. */
 let watcher: ProgramHooks | null = null;
+let stopWatching: () => void = noop;
 
 /**
  * watchDeadlocks turns on Go's deadlock detector for this Node program: when
@@ -108,6 +109,9 @@ let watcher: ProgramHooks | null = null;
  * GOCHAN_DEADLOCK=off to switch it off; GOCHAN_TRACEBACK=1 adds the stack of
  * each parked operation.
  *
+ * Calling it again while it watches changes nothing (the first call's
+ * options stand) and returns the same stop function.
+ *
  * @returns A function that stops watching.
  * @throws Error if a test run (or other runtime hooks) is installed.
  */
@@ -115,7 +119,7 @@ export function watchDeadlocks(options: WatchOptions = {}): () => void {
   const fromEnv = process.env.GOCHAN_DEADLOCK;
   const action: DeadlockAction = fromEnv === 'exit' || fromEnv === 'warn' || fromEnv === 'off' ? fromEnv : checkAction(options.onDeadlock ?? 'exit');
   if (action === 'off') return () => {};
-  if (watcher !== null) throw new Error('watchDeadlocks: already watching');
+  if (watcher !== null) return stopWatching; // already watching: a preload and the program may both ask
   if (currentHooks() !== null) throw new Error('watchDeadlocks: other runtime hooks are installed (a test run?)');
   const stacks = options.stacks === true || process.env.GOCHAN_TRACEBACK === '1';
   const hooks = new ProgramHooks(stacks);
@@ -131,12 +135,16 @@ export function watchDeadlocks(options: WatchOptions = {}): () => void {
     process.off('beforeExit', onBeforeExit);
     if (watcher === hooks) {
       watcher = null;
+      stopWatching = noop;
       if (currentHooks() === hooks) installHooks(null);
     }
   };
   process.on('beforeExit', onBeforeExit);
+  stopWatching = stop;
   return stop;
 }
+
+function noop(): void {}
 
 function checkAction(action: unknown): DeadlockAction {
   if (action === 'exit' || action === 'warn' || action === 'off') return action;
