@@ -12,7 +12,10 @@ export class DeadlockError extends Error {
   /** How many operations were parked. */
   readonly parked: number;
 
-  /** @param report - The report, starting with Go's line. */
+  /**
+   * @param report - The report, starting with Go's line (added if missing).
+   * @param parked - How many operations were parked.
+   */
   constructor(report: string, parked: number) {
     super(report.startsWith(DEADLOCK) ? report : `${DEADLOCK}\n\n${report}`);
     this.parked = parked;

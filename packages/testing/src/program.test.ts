@@ -52,6 +52,13 @@ describe('a Node program under watchDeadlocks()', () => {
     expect(ran.status).toBe(13);
   });
 
+  test('a parked operation whose rejection the program ignores is still an unhandled rejection', () => {
+    const ran = runProgram('unhandled-rejection.mjs');
+    expect(ran.stderr).toContain('ClosedChannelError: send on closed channel');
+    expect(ran.stderr).not.toContain('fatal error');
+    expect(ran.status).toBe(1);
+  });
+
   test('a program that ends normally prints nothing and exits 0', () => {
     const ran = runProgram('ends-normally.mjs');
     expect(ran).toEqual({ status: 0, stdout: 'sum 5050 timer 0\n', stderr: '' });

@@ -14,8 +14,8 @@ import { captureStack, firstPlace } from './stacks.js';
  *
  * Bookkeeping while watching: each parked operation is linked into a list
  * when it parks and unlinked when its promise settles, O(1) both, plus one
- * reaction on its promise; no stack unless asked for. Operations resume
- * exactly as without the watcher (the caller gets the original promise).
+ * reaction on its promise; no stack unless asked for. A parked operation
+ * resumes one microtask later than without the watcher.
  *
  * The choice of exit status: Go exits with 2, and so does the watcher by
  * default, so that a CI job or a supervisor sees the failure. A program
@@ -61,9 +61,20 @@ class ProgramHooks implements RuntimeHooks {
   park<R>(promise: Promise<R>, reason: ParkReason, on: unknown): Promise<R> {
     const op = this.parked.add(reason, on, this.stacks ? captureStack() : undefined);
     const parked = this.parked;
-    const unlist = (): void => parked.remove(op);
-    promise.then(unlist, unlist);
-    return promise;
+    // The caller gets the promise that unlists, not the original: an
+    // operation whose rejection the program ignores must still be reported
+    // as unhandled, as it is without the watcher. It resumes one microtask
+    // later than it would; the order among operations is unchanged.
+    return promise.then(
+      (value) => {
+        parked.remove(op);
+        return value;
+      },
+      (error: unknown) => {
+        parked.remove(op);
+        throw error;
+      },
+    );
   }
 
   made(channel: object): void {
