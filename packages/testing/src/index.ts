@@ -11,7 +11,8 @@
  * @packageDocumentation
  */
 export { run, type RunOptions, type SchedulerLike } from './runtime.js';
-export { GoScheduler, scheduler } from './scheduler.js';
+export { GoScheduler, scheduler, type SchedulerOptions } from './scheduler.js';
+export { ChoiceScheduler } from './choice-scheduler.js';
 export { DeadlockError } from './deadlock-error.js';
 export { watchDeadlocks, type DeadlockAction, type WatchOptions } from './watch.js';
 export { dump } from './dump.js';

@@ -32,6 +32,27 @@ describe('run', () => {
     expect(orders.size).toBeGreaterThan(1);
   });
 
+  test('a failing schedule shrinks to its one departure from oldest-first, and prints it', async () => {
+    // Two receivers woken together by close: oldest-first resumes r1 first;
+    // only a schedule that picks the younger one breaks "r1 before r2".
+    const found = await fc.check(
+      fc.asyncProperty(scheduler(), async (s) => {
+        const order = await s.run(async () => {
+          const ch = new Channel<number>();
+          const order: string[] = [];
+          const receivers = ['r1', 'r2'].map((name) => ch.recv().then(() => void order.push(name)));
+          ch.close();
+          await Promise.all(receivers);
+          return order.join(' ');
+        });
+        expect(order).toBe('r1 r2');
+      }),
+      { seed: 7 },
+    );
+    expect(found.failed).toBe(true);
+    expect(String(found.counterexample?.[0])).toMatch(/^GoScheduler\(seed 0, choices \[1\]\n\* 1\/2 {2}goroutine 2 \[chan receive\] receive from chan made at .*: resumes\n {2}0\/1 {2}goroutine 1 /);
+  });
+
   test('works with a plain fc.scheduler(), and leaves no hooks behind, whether the body succeeds or fails', async () => {
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), async (s) => {
