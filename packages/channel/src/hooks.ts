@@ -91,3 +91,8 @@ export function currentHooks(): RuntimeHooks | null {
 export function random(): number {
   return hooks === null ? Math.random() : hooks.random();
 }
+
+/** @internal The time a timer sends (Go's `time.Now()` in `sendTime`): the wall clock, or the test runtime's virtual one. */
+export function timeNow(): Date {
+  return hooks === null ? new Date() : new Date(hooks.wallNow());
+}

@@ -223,23 +223,25 @@ describe('context and virtual time', () => {
     );
   });
 
-  test('a ticker ticks on virtual time: a loop of n ticks ends after n periods', async () => {
+  test('a ticker ticks on virtual time: a loop of n ticks ends after n periods, each tick stamped one period later', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 1, max: 5 }), scheduler(), async (period, n, s) => {
         const ticks = await s.run(async () => {
           const ticker = new Ticker(period);
           const [ctx, cancel] = withTimeout(background(), period * n + period / 2);
-          let ticks = 0;
+          const ticks: number[] = [];
           for (;;) {
-            const [i] = await select([recv(ticker.c), recv(ctx.done())]);
+            const [i, time] = await select([recv(ticker.c), recv(ctx.done())]);
             if (i === 1) break;
-            ticks++;
+            ticks.push((time as Date).getTime());
           }
           ticker.stop();
           cancel();
           return ticks;
         });
-        expect(ticks).toBe(n);
+        expect(ticks).toHaveLength(n);
+        // Go's faketime: the time a tick carries is the virtual clock's.
+        ticks.forEach((t, k) => k > 0 && expect(t - (ticks[k - 1] as number)).toBe(period));
       }),
       RUNS,
     );
