@@ -1,6 +1,7 @@
 // The four classic Go deadlocks, each reported in Go's words by a test run,
 // and programs that end normally, which are not.
-import { Channel, after, recv, select } from '@gochan/channel';
+import { Channel, after, recv, select, send } from '@gochan/channel';
+import { background, withCancel } from '@gochan/context';
 import { WaitGroup } from '@gochan/waitgroup';
 import { describe, expect, test } from 'vitest';
 import { DeadlockError } from './deadlock-error.js';
@@ -82,6 +83,29 @@ describe('the classic deadlocks', () => {
   test('an unlabelled channel is named by where it was made', async () => {
     const error = await rejection(oneScheduler().run(() => new Channel<number>().send(1)));
     expect(error.message).toMatch(/\[chan send\]:\n    send on chan made at .*deadlock\.test\.ts:\d+:\d+ \(unbuffered\)/);
+  });
+
+  test('a select lists its cases, a nil case as never ready', async () => {
+    const error = await rejection(
+      oneScheduler().run(async () => {
+        const a = label(new Channel<number>(), 'a');
+        const b = label(new Channel<string>(2), 'b');
+        b.trySend('x');
+        b.trySend('y');
+        await select([recv(a), send(b, 'z'), recv(null)]);
+      }),
+    );
+    expect(error.message).toContain(`${GO}goroutine 1 [select]:\n    select on receive from chan "a" (unbuffered), send on chan "b" (buffered, 2 of 2), receive from a nil channel (never ready)\n`);
+  });
+
+  test("a context that is never cancelled: its done channel is named by where the caller asked for it", async () => {
+    const error = await rejection(
+      oneScheduler().run(async () => {
+        const [ctx] = withCancel(background());
+        await ctx.done().recv(); // nobody calls cancel
+      }),
+    );
+    expect(error.message).toMatch(/goroutine 1 \[chan receive\]:\n {4}receive from chan made at .*deadlock\.test\.ts:\d+:\d+ \(unbuffered\)/);
   });
 
   test('select {} with no case: Go\'s "select (no cases)"', async () => {

@@ -71,8 +71,8 @@ export function describeTarget(op: ParkedOperation): string {
 function describeCase(c: unknown): string | undefined {
   if (c === null || c === undefined) return undefined;
   const { op, channel } = c as { op?: unknown; channel?: unknown };
-  if (!(channel instanceof Channel)) return `${String(op)} on a nil channel`;
-  return `${op === 'send' ? 'send on' : 'receive from'} ${describeChannel(channel)}`;
+  const verb = op === 'send' ? 'send on' : 'receive from';
+  return channel instanceof Channel ? `${verb} ${describeChannel(channel)}` : `${verb} a nil channel (never ready)`;
 }
 
 /** A channel in words: its label or birthplace, and its buffer. */
