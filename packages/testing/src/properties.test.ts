@@ -4,7 +4,9 @@
 // each property also says: this program never deadlocks.
 import { Channel, after, recv, select, send, Ticker } from '@gochan/channel';
 import { background, DeadlineExceeded, withCancel, withTimeout } from '@gochan/context';
+import { Group } from '@gochan/errgroup';
 import { WorkerPool } from '@gochan/pool';
+import { Mutex, RWMutex } from '@gochan/sync';
 import { WaitGroup } from '@gochan/waitgroup';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -170,6 +172,106 @@ describe('WaitGroup', () => {
           for (let t = 0; t < tasks; t++) await gate.send();
           await Promise.all(waits);
         });
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('locks and errgroup', () => {
+  /** Work that parks: a hand-off through a fresh unbuffered channel. */
+  const handOff = async () => {
+    const step = new Channel<void>();
+    void step.send();
+    await step.recv();
+  };
+
+  test('a Mutex admits one holder at a time, and every task gets it, whatever the order', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 5 }), scheduler(), async (tasks, s) => {
+        const { done, most } = await s.run(async () => {
+          const mu = new Mutex();
+          let inside = 0;
+          let most = 0;
+          let done = 0;
+          const wg = new WaitGroup();
+          for (let t = 0; t < tasks; t++) {
+            wg.go(async () => {
+              await mu.lock();
+              most = Math.max(most, ++inside);
+              await handOff();
+              inside--;
+              mu.unlock();
+              done++;
+            });
+          }
+          await wg.wait();
+          return { done, most };
+        });
+        expect([done, most]).toEqual([tasks, 1]);
+      }),
+      RUNS,
+    );
+  });
+
+  test('an RWMutex never lets a writer in beside anyone, and never deadlocks readers and writers', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }), scheduler(), async (writers, s) => {
+        await s.run(async () => {
+          const rw = new RWMutex();
+          let readers = 0;
+          let writing = false;
+          const wg = new WaitGroup();
+          for (const isWriter of writers) {
+            wg.go(async () => {
+              if (isWriter) {
+                await rw.lock();
+                expect([readers, writing]).toEqual([0, false]);
+                writing = true;
+                await handOff();
+                writing = false;
+                rw.unlock();
+              } else {
+                await rw.rLock();
+                expect(writing).toBe(false);
+                readers++;
+                await handOff();
+                readers--;
+                rw.rUnlock();
+              }
+            });
+          }
+          await wg.wait();
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  test("an errgroup with a limit never runs more than the limit at once, and wait returns the first error after all settle", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }), scheduler(), async (limit, fails, s) => {
+        const { most, settled, error } = await s.run(async () => {
+          const g = new Group();
+          g.setLimit(limit);
+          let running = 0;
+          let most = 0;
+          let settled = 0;
+          for (const [i, fail] of fails.entries()) {
+            await g.go(async () => {
+              most = Math.max(most, ++running);
+              await handOff();
+              running--;
+              settled++;
+              if (fail) throw new Error(`task ${i}`);
+            });
+          }
+          const error = await g.wait().then(() => undefined, (e: Error) => e.message);
+          return { most, settled, error };
+        });
+        expect(most).toBeLessThanOrEqual(limit);
+        expect(settled).toBe(fails.length);
+        expect(error === undefined).toBe(!fails.includes(true));
       }),
       RUNS,
     );
