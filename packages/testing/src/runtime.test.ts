@@ -94,6 +94,13 @@ describe('run', () => {
     expect(error.message).toContain('goroutine');
   });
 
+  test("a body's own setTimeout(0) is waited for before a deadlock is called; a longer real wait is not", async () => {
+    expect(await oneScheduler().run(() => new Promise((resolve) => setTimeout(() => resolve('woke'), 0)))).toBe('woke');
+    await expect(oneScheduler().run(() => new Promise((resolve) => setTimeout(resolve, 200)))).rejects.toThrow(
+      /all goroutines are asleep - deadlock!\n\nno gochan operation is parked: the code waits on a promise gochan does not know/,
+    );
+  });
+
   test('runs cannot overlap', async () => {
     const s = oneScheduler();
     const first = s.run(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));

@@ -25,7 +25,8 @@ import { VirtualClock } from './virtual-clock.js';
  *  1. the body has settled: the run is over (Go: main returned);
  *  2. the scheduler holds runnable tasks: release one (fast-check picks);
  *  3. a virtual timer is armed: jump the clock to it and fire it;
- *  4. otherwise nothing can ever run again: deadlock.
+ *  4. otherwise wait one real timer turn (the body's own setTimeout(0)),
+ *     and if still nothing can run: deadlock.
  *
  * Invariants:
  *  - Only woken operations are handed to the scheduler, never a parked
@@ -145,7 +146,7 @@ let active: TestRuntime | null = null;
  * Inside the body, do not drive the scheduler yourself (`s.waitAll()`):
  * run does. Your own `s.schedule(...)` calls mix with gochan's. Real I/O
  * and real timers are outside the run: a body that waits on them may be
- * reported as a deadlock, since only a macrotask is allowed for them.
+ * reported as a deadlock: only one real timer turn is allowed for them.
  *
  * @example
  * ```ts
@@ -190,6 +191,8 @@ export async function run<T>(s: SchedulerLike, body: () => T | PromiseLike<T>, o
       error = reason;
     },
   );
+  /** Set when the loop found nothing to do once and waited a real timer turn. */
+  let idleConfirmed = false;
   try {
     for (let step = 0; ; step++) {
       await macrotask();
@@ -198,7 +201,15 @@ export async function run<T>(s: SchedulerLike, body: () => T | PromiseLike<T>, o
         throw new Error(`run: the body has not finished after ${maxSteps} steps (a livelock, or a ticker loop that never ends?); parked now:\n\n${formatParked(runtime.parked.toArray())}`);
       }
       if (s.count() > 0) await s.waitOne();
-      else if (!runtime.clock.fireNext()) throw new DeadlockError(formatDeadlock(runtime.parked.toArray()), runtime.parked.size);
+      else if (runtime.clock.fireNext()) continue;
+      else if (!idleConfirmed) {
+        // Nothing can run, as far as gochan knows: give a real setTimeout(0)
+        // or setImmediate of the body's own one turn to show up, then look again.
+        idleConfirmed = true;
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        continue;
+      } else throw new DeadlockError(formatDeadlock(runtime.parked.toArray()), runtime.parked.size);
+      idleConfirmed = false;
     }
   } finally {
     runtime.over = true;
