@@ -11,8 +11,9 @@
  *  - Call sites are one line each and list no logic of their own: a park
  *    hands its promise to `park` and returns what it gets back; select
  *    draws through `random()`; the alarm arms through `setTimer` and reads
- *    `now()`; pacing asks `hooks.pacing` only on its slow path (every
- *    CHECK_EVERY operations), so the fast path pays nothing.
+ *    `now()`; the time a timer sends comes from `timeNow()`; pacing asks
+ *    `hooks.pacing` only on its slow path (every CHECK_EVERY operations),
+ *    so the fast path pays nothing.
  *  - Hooks are installed before the code they watch starts and removed
  *    after; an operation parked under one set of hooks settles under
  *    whatever is installed when it wakes (the hooks' promise wrappers must
