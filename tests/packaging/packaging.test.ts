@@ -144,6 +144,7 @@ describe('a fresh project that installs every tarball', () => {
       'semaphore true false',
       'store-sqlite added duplicate 1 completed',
       'store-redis function',
+      'testing 7 true',
     ]);
   });
 

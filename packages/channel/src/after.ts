@@ -1,4 +1,5 @@
 import { Alarm, now } from './alarm.js';
+import { timeNow } from './hooks.js';
 import { Channel, type RecvChannel } from './channel.js';
 import { describe } from './describe.js';
 
@@ -32,13 +33,13 @@ export function after(ms: number, signal?: AbortSignal): RecvChannel<Date> {
   checkDelay(ms);
   const channel = new Channel<Date>(1);
   if (ms <= 0) {
-    channel.trySend(new Date());
+    channel.trySend(timeNow()); // seam: virtual time
     return channel;
   }
   if (ms === Infinity || signal?.aborted) return channel;
   const alarm = new Alarm(() => {
     signal?.removeEventListener('abort', cancel);
-    channel.trySend(new Date());
+    channel.trySend(timeNow()); // seam: virtual time
   });
   const cancel = (): void => alarm.clear();
   alarm.setAt(now() + ms);

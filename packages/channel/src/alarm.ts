@@ -11,11 +11,13 @@
  *    keep the process alive.
  */
 
+import { hooks } from './hooks.js';
+
 /** The longest delay a setTimeout holds; a longer one fires at once (Node) or wraps around. */
 const MAX_TIMEOUT = 2 ** 31 - 1;
 
 /** Monotonic milliseconds where the platform has them; looked up on each call, so fake clocks in tests apply. */
-export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+export const now = (): number => (hooks !== null ? hooks.now() : typeof performance !== 'undefined' ? performance.now() : Date.now()); // seam: clock
 
 /**
  * Alarm calls `ring` once the time given to `set` has passed. The timers of
@@ -24,7 +26,7 @@ export const now = (): number => (typeof performance !== 'undefined' ? performan
  */
 export class Alarm {
   /** The pending setTimeout; undefined while the alarm is not set. */
-  private handle: ReturnType<typeof setTimeout> | undefined = undefined;
+  private handle: unknown = undefined;
   /** When the alarm is due, on the `now()` clock; meaningful only while armed. */
   due = 0;
   /** The setTimeout callback, bound once so that re-arming allocates no closure. */
@@ -53,7 +55,7 @@ export class Alarm {
   /** Cancels the pending ring, if any; nothing is left scheduled. */
   clear(): void {
     if (this.handle !== undefined) {
-      clearTimeout(this.handle);
+      if (hooks === null || !hooks.clearTimer(this.handle)) clearTimeout(this.handle as ReturnType<typeof setTimeout>); // seam: timer
       this.handle = undefined;
     }
   }
@@ -61,7 +63,8 @@ export class Alarm {
   private arm(): void {
     const left = this.due - now();
     if (left > 0) {
-      this.handle = setTimeout(this.check, Math.min(Math.ceil(left), MAX_TIMEOUT));
+      const ms = Math.min(Math.ceil(left), MAX_TIMEOUT);
+      this.handle = hooks === null ? setTimeout(this.check, ms) : hooks.setTimer(this.check, ms); // seam: timer arming
       return;
     }
     this.ring();

@@ -1,4 +1,5 @@
 import { describe } from './describe.js';
+import { hooks } from './hooks.js';
 import { CLOSE_OF_CLOSED, ClosedChannelError, SEND_ON_CLOSED } from './errors.js';
 import { RESOLVED, pace, paced, pacedWith, resumeWith } from './pace.js';
 import { Ring } from './ring.js';
@@ -123,6 +124,7 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
     }
     this.capacity = capacity;
     this.buffer = new Ring<T>(capacity);
+    if (hooks !== null) hooks.made(this); // seam: where it was made, for reports
   }
 
   /** Values waiting in the buffer, Go's `len(ch)`; always 0 when unbuffered. */
@@ -154,7 +156,7 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
     const promise = promiseFor<void>(waiter);
     this.sendq.enqueue(waiter);
     if (signal !== undefined) listen(waiter, signal);
-    return promise;
+    return hooks === null ? promise : hooks.park(promise, 'chan send', this); // seam: park
   }
 
   /**
@@ -193,7 +195,7 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
     const promise = promiseFor<RecvResult<T>>(waiter);
     this.recvq.enqueue(waiter);
     if (signal !== undefined) listen(waiter, signal);
-    return promise;
+    return hooks === null ? promise : hooks.park(promise, 'chan receive', this); // seam: park
   }
 
   /**
@@ -389,7 +391,7 @@ class ChannelIterator<T> implements AsyncIterableIterator<T> {
     channel.recvq.enqueue(waiter);
     this.pending = waiter;
     this.pendingPromise = promise;
-    return promise;
+    return hooks === null ? promise : hooks.park(promise, 'chan receive (range)', channel); // seam: park
   }
 
   return(): Promise<IteratorResult<T>> {

@@ -1,5 +1,6 @@
 import { Channel, DONE_NOW, IS_CLOSED, type RecvChannel, type SendChannel } from './channel.js';
 import { describe } from './describe.js';
+import { hooks, random } from './hooks.js';
 import { ClosedChannelError, SEND_ON_CLOSED } from './errors.js';
 import { pace, resumeWith } from './pace.js';
 import { SelectWait } from './select-wait.js';
@@ -167,7 +168,7 @@ function pollCases(cases: readonly Case[]): number {
     if (c instanceof Recv) canRun = c.channel !== null && c.channel.canRecv();
     else if (c instanceof Send) canRun = c.channel !== null && c.channel.canSend();
     else throw new TypeError(`select: case ${i} is not a case made by recv() or send(), got ${describe(c)}`);
-    if (canRun && (++ready === 1 || Math.random() * ready < 1)) chosen = i;
+    if (canRun && (++ready === 1 || random() * ready < 1)) chosen = i; // seam: random draw
   }
   return chosen;
 }
@@ -192,7 +193,7 @@ function park(cases: readonly Case[], signal: AbortSignal | undefined): Promise<
   // A random queueing order (Fisher–Yates), so that when one partner could
   // serve two cases of this select (two receives on one channel), either runs.
   for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
+    const j = Math.floor(random() * (i + 1)); // seam: random draw
     const swap = order[i] as number;
     order[i] = order[j] as number;
     order[j] = swap;
@@ -211,7 +212,7 @@ function park(cases: readonly Case[], signal: AbortSignal | undefined): Promise<
     }
   }
   if (signal !== undefined) signal.addEventListener('abort', wait, { once: true });
-  return promise;
+  return hooks === null ? promise : hooks.park(promise, order.length === 0 ? 'select (no cases)' : 'select', cases); // seam: park
 }
 
 function asChannel<T>(channel: RecvChannel<T> | SendChannel<T> | null | undefined, what: 'recv' | 'send'): Channel<T> | null {

@@ -1,4 +1,5 @@
 import { Alarm, now } from './alarm.js';
+import { timeNow } from './hooks.js';
 import { Channel, type RecvChannel } from './channel.js';
 import { describe } from './describe.js';
 
@@ -70,7 +71,7 @@ export class Ticker {
     this.c = this.#channel = channel;
     this.#period = ms;
     const alarm = (this.#alarm = new Alarm(() => {
-      channel.trySend(new Date());
+      channel.trySend(timeNow()); // seam: virtual time
       const period = this.#period;
       let due = alarm.due + period;
       const late = now() - due;

@@ -1,5 +1,6 @@
 import { checkDelay } from './after.js';
 import { Alarm, now } from './alarm.js';
+import { timeNow } from './hooks.js';
 import { Channel, type RecvChannel } from './channel.js';
 
 /*
@@ -57,7 +58,7 @@ export class Timer {
     this.c = this.#channel = channel;
     this.#alarm = new Alarm(() => {
       this.#active = false;
-      channel.trySend(new Date());
+      channel.trySend(timeNow()); // seam: virtual time
     });
     this.#start(ms);
   }
@@ -99,7 +100,7 @@ export class Timer {
 
   #start(ms: number): void {
     if (ms <= 0) {
-      this.#channel.trySend(new Date());
+      this.#channel.trySend(timeNow()); // seam: virtual time
       return;
     }
     this.#active = true;

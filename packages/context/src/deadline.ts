@@ -1,6 +1,7 @@
 // Contexts with a deadline: Go's timerCtx, WithDeadline and WithTimeout.
 import { describe } from '@gochan/channel';
 import { CancelContext, withCancel } from './cancel-context.js';
+import { clearTimer, setTimer, wallNow, type TimerHandle } from './clock.js';
 import { assertParent, type CancelFunc, type Context } from './context.js';
 import { Canceled, DeadlineExceeded } from './errors.js';
 import { nameOf, parentOf } from './tree.js';
@@ -18,7 +19,7 @@ class DeadlineContext extends CancelContext {
   /** The cause recorded when the deadline passes: DeadlineExceeded unless withDeadlineCause gave one. */
   readonly #expiredCause: unknown;
   /** The pending timer; undefined once cancelled (stop() clears it) or before arm(). */
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: TimerHandle | undefined;
 
   constructor(parent: Context, deadline: number, expiredCause: unknown) {
     super(parent);
@@ -34,18 +35,18 @@ class DeadlineContext extends CancelContext {
    */
   arm(): void {
     if (this.err() !== undefined) return;
-    const remaining = this.#deadline - Date.now();
+    const remaining = this.#deadline - wallNow();
     if (remaining <= 0) {
       this.#timer = undefined;
       this.cancel(DeadlineExceeded, this.#expiredCause);
       return;
     }
-    this.#timer = setTimeout(() => this.arm(), Math.min(remaining, MAX_DELAY));
+    this.#timer = setTimer(() => this.arm(), Math.min(remaining, MAX_DELAY));
   }
 
   override stop(): void {
     if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
+      clearTimer(this.#timer);
       this.#timer = undefined;
     }
   }
@@ -55,7 +56,7 @@ class DeadlineContext extends CancelContext {
   }
 
   override toString(): string {
-    const remaining = this.#deadline - Date.now();
+    const remaining = this.#deadline - wallNow();
     return `${nameOf(this[parentOf])}.WithDeadline(${new Date(this.#deadline).toISOString()} [${remaining}ms])`;
   }
 }
@@ -147,7 +148,7 @@ export function withDeadlineCause(parent: Context, deadline: Date | number, caus
  */
 export function withTimeout(parent: Context, timeout: number): [Context, CancelFunc] {
   assertParent(parent);
-  return deadlineContext(parent, Date.now() + checkTimeout(timeout), DeadlineExceeded);
+  return deadlineContext(parent, wallNow() + checkTimeout(timeout), DeadlineExceeded);
 }
 
 /**
@@ -156,5 +157,5 @@ export function withTimeout(parent: Context, timeout: number): [Context, CancelF
  */
 export function withTimeoutCause(parent: Context, timeout: number, cause: unknown): [Context, CancelFunc] {
   assertParent(parent);
-  return deadlineContext(parent, Date.now() + checkTimeout(timeout), cause ?? DeadlineExceeded);
+  return deadlineContext(parent, wallNow() + checkTimeout(timeout), cause ?? DeadlineExceeded);
 }

@@ -1,4 +1,4 @@
-import { describe } from '@gochan/channel';
+import { currentHooks, describe } from '@gochan/channel';
 
 /*
  * Weighted follows golang.org/x/sync/semaphore: a count of weight in use,
@@ -167,7 +167,8 @@ export class Weighted {
     // queued, so no one waits behind it; its handleEvent finds no queue.
     if (n <= this.#size) this.#waiters.push(waiter);
     if (signal !== undefined) signal.addEventListener('abort', waiter, ONCE);
-    return waiter.promise;
+    const hooks = currentHooks(); // seam: park (Go's semacquire)
+    return hooks === null ? waiter.promise : hooks.park(waiter.promise, 'semacquire', this);
   }
 
   /**

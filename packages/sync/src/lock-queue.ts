@@ -1,3 +1,5 @@
+import { currentHooks } from '@gochan/channel';
+
 /*
  * LockQueue is what Go's sync.Mutex and RWMutex park on: the runtime's
  * semaphore (runtime/sema.go), here a count of weight in use and one FIFO
@@ -92,7 +94,8 @@ export class LockQueue {
     else tail.next = waiter;
     this.#tail = waiter;
     if (signal !== undefined) signal.addEventListener('abort', waiter, ONCE);
-    return waiter.promise;
+    const hooks = currentHooks(); // seam: park (Go 1.19's semacquire, as a Mutex's wait is named in its dump)
+    return hooks === null ? waiter.promise : hooks.park(waiter.promise, 'semacquire', this);
   }
 
   /** Gives back `n` (the caller checked it is held) and serves those that now fit. */

@@ -1,4 +1,4 @@
-import { describe } from '@gochan/channel';
+import { currentHooks, describe } from '@gochan/channel';
 
 // WaitGroup: Go's sync.WaitGroup on a single-threaded event loop.
 //
@@ -119,7 +119,7 @@ export class WaitGroup {
     if (this.#count === 0) {
       return Promise.resolve();
     }
-    return new Promise<void>((resolve, reject) => {
+    const promise = new Promise<void>((resolve, reject) => {
       if (signal === undefined) {
         this.#waiters.add(resolve);
         return;
@@ -136,6 +136,8 @@ export class WaitGroup {
       waiters.add(release);
       signal.addEventListener('abort', abort, { once: true });
     });
+    const hooks = currentHooks(); // seam: park (Go's runtime_SemacquireWaitGroup)
+    return hooks === null ? promise : hooks.park(promise, 'sync.WaitGroup.Wait', this);
   }
 
   /**

@@ -65,3 +65,11 @@ console.log('store-sqlite', ...results, store.counts().completed, 'completed');
 await store.close();
 rmSync(folder, { recursive: true, force: true });
 console.log('store-redis', typeof RedisStore.open);
+
+// The test runtime, Node only: a run under fast-check's scheduler (its peer
+// dependency, installed beside it), and the deadlock report of one that cannot finish.
+const { scheduler, DeadlockError } = await import('@gochan/testing');
+const { default: fc } = await import('fast-check');
+const [s] = fc.sample(scheduler(), { seed: 1, numRuns: 1 });
+const stuck = await s.run(() => new Channel().recv()).catch((error) => error);
+console.log('testing', await s.run(async () => 7), stuck instanceof DeadlockError);
