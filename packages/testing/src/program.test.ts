@@ -34,6 +34,17 @@ describe('a Node program under watchDeadlocks()', () => {
     expect(ran.stdout).not.toContain('unreachable');
   });
 
+  test('node --import @gochan/testing/watch: the same report for a program that never calls watchDeadlocks()', () => {
+    const ran = spawnSync(process.execPath, ['--import', '@gochan/testing/watch', `${programs}unwatched-recv.mjs`], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      cwd: programs,
+      env: { ...process.env, GOCHAN_DEADLOCK: '', GOCHAN_TRACEBACK: '' },
+    });
+    expect(ran.stderr).toBe(`${GO}goroutine 1 [chan receive]:\n    receive from an unlabelled chan (unbuffered)\n`);
+    expect(ran.status).toBe(2);
+  });
+
   test('GOCHAN_TRACEBACK=1 adds where each operation parked and where its channel was made', () => {
     const ran = runProgram('each-waits.mjs', { GOCHAN_TRACEBACK: '1' });
     expect(ran.status).toBe(2);
