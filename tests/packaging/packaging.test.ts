@@ -65,7 +65,14 @@ describe.each(packages)('@gochan/%s', (name) => {
     const manifest = JSON.parse(extracted.stdout) as Record<string, unknown>;
     expect(extracted.stdout).not.toContain('workspace:');
     // ESM only, tree-shakable, an explicit file list, and types resolved first.
-    expect(manifest).toMatchObject({ type: 'module', sideEffects: false, license: 'MIT', files: expect.any(Array) });
+    expect(manifest).toMatchObject({ type: 'module', license: 'MIT', files: expect.any(Array) });
+    // No side effects, but for an entry point that exists to have one (the
+    // deadlock watcher's `node --import` entry), named by the exports.
+    const exported = Object.values(manifest.exports as Record<string, string | Record<string, string>>).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target)));
+    if (manifest.sideEffects !== false) {
+      expect(manifest.sideEffects).toEqual(expect.any(Array));
+      for (const file of manifest.sideEffects as string[]) expect(exported).toContain(file);
+    }
     const entry = (manifest.exports as Record<string, Record<string, string>>)['.'];
     expect(Object.keys(entry ?? {})[0]).toBe('types');
     const dependencies = (manifest.dependencies ?? {}) as Record<string, string>;
