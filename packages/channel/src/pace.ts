@@ -19,10 +19,12 @@
 
 /** Operations between two reads of the clock. */
 const CHECK_EVERY = 32;
-/** How long channel work may run before the event loop gets a turn, in ms. */
+/**
+ * How long channel work may run before the event loop gets a turn, in ms.
+ * The clock is `Date.now()`, whole milliseconds: a slice ends once the clock
+ * has moved on by more than this, after between 1 and 2 ms of work.
+ */
 const SLICE_MS = 1;
-
-const clock: { now(): number } = typeof performance !== 'undefined' ? performance : Date;
 
 /** Schedules a macrotask: setImmediate where it exists (Node, Bun), else a MessageChannel (browsers, Deno). */
 const macrotask: (callback: () => void) => void = (() => {
@@ -85,7 +87,11 @@ export function pace(): Promise<void> | null {
 /** The slow half of `pace()`: reads the clock, and opens the gate once the slice is used up. */
 function checkClock(): Promise<void> | null {
   budget = CHECK_EVERY;
-  const now = clock.now();
+  // Date.now() rather than performance.now(): in Node the latter is
+  // JavaScript around a binding, which the optimizing compiler inlines here
+  // and recompiles in every program (measured: a tenth of the compilation in
+  // a 100k ping-pong); Date.now() is one V8 builtin everywhere.
+  const now = Date.now();
   if (!sentinelScheduled) {
     // First check since the event loop last turned: the slice starts now.
     sentinelScheduled = true;
@@ -93,7 +99,7 @@ function checkClock(): Promise<void> | null {
     macrotask(sentinel);
     return null;
   }
-  if (now - sliceStart < SLICE_MS) return null;
+  if (now - sliceStart <= SLICE_MS) return null;
   gate = new Promise<void>((resolve) => (openGate = resolve));
   return gate;
 }
