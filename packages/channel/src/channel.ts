@@ -108,8 +108,6 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
   readonly sendq: WaitQueue<T> = new WaitQueue<T>();
   /** @internal Set once by close(), never cleared. */
   isClosed = false;
-  /** @internal The value taken by the last successful poll(); cleared by whoever reads it. */
-  received: T | undefined = undefined;
 
   /**
    * Creates a channel, as Go's `make(chan T, capacity)`.
@@ -149,9 +147,20 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
    */
   send(value: T, signal?: AbortSignal): Promise<void> {
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    const outcome = this.offer(value);
-    if (outcome === DONE_NOW) return paced();
-    if (outcome === IS_CLOSED) return Promise.reject(new ClosedChannelError(SEND_ON_CLOSED));
+    // Go's chansend, written out here rather than through offer() so that the
+    // hot path is one flat function the optimizing compiler inlines whole.
+    if (this.isClosed) return rejectClosed();
+    const receiver = this.recvq.dequeue();
+    if (receiver !== null) {
+      wakeReceiver(receiver, value, true, this.capacity > 0 && this.recvq.head === null);
+      return paced();
+    }
+    const buffer = this.buffer;
+    if (buffer.length < this.capacity) {
+      buffer.put(value);
+      return paced();
+    }
+    // Park (Go's gopark): one waiter and one promise; a signal only if given.
     const waiter = new Waiter<T>(SEND, value, null, 0);
     const promise = promiseFor<void>(waiter);
     this.sendq.enqueue(waiter);
@@ -183,14 +192,15 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
    */
   recv(signal?: AbortSignal): Promise<RecvResult<T>> {
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    const outcome = this.poll();
-    if (outcome === DONE_NOW) {
+    // Go's chanrecv: a value in the buffer or a waiting sender? closed? park.
+    if (this.buffer.length > 0 || this.sendq.head !== null) {
       // pace() and Promise.resolve here, beside the array literal: see pacedWith.
       const wait = pace();
-      const result: RecvResult<T> = [this.takeReceived(), true];
+      const result: RecvResult<T> = [this.take(), true];
       return wait === null ? Promise.resolve(result) : resumeWith(wait, result);
     }
-    if (outcome === IS_CLOSED) return pacedWith<RecvResult<T>>(CLOSED_RESULT);
+    if (this.isClosed) return pacedWith<RecvResult<T>>(CLOSED_RESULT);
+    // Park (Go's gopark): one waiter and one promise; a signal only if given.
     const waiter = new Waiter<T>(RECV, undefined, null, 0);
     const promise = promiseFor<RecvResult<T>>(waiter);
     this.recvq.enqueue(waiter);
@@ -206,9 +216,8 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
    *   is closed and drained, `undefined` if a receive would have waited.
    */
   tryRecv(): RecvResult<T> | undefined {
-    const outcome = this.poll();
-    if (outcome === DONE_NOW) return [this.takeReceived(), true];
-    return outcome === IS_CLOSED ? CLOSED_RESULT : undefined;
+    if (this.buffer.length > 0 || this.sendq.head !== null) return [this.take(), true];
+    return this.isClosed ? CLOSED_RESULT : undefined;
   }
 
   /**
@@ -240,8 +249,9 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
   }
 
   /**
-   * @internal Go's chansend up to the point where it would park:
-   * closed? a receiver waiting (hand over)? room in the buffer?
+   * @internal Go's chansend up to the point where it would park, for
+   * trySend and select: closed? a receiver waiting (hand over)? room in the
+   * buffer? (send() climbs the same ladder itself.)
    */
   offer(value: T): Outcome {
     if (this.isClosed) return IS_CLOSED;
@@ -259,35 +269,25 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
   }
 
   /**
-   * @internal Go's chanrecv up to the point where it would park: a value in
-   * the buffer (then refill the freed slot from the oldest waiting sender)? a
-   * sender waiting (take its value)? closed? The value goes to `received`.
+   * @internal Go's recv(): takes the oldest value, from the buffer (and
+   * moves the oldest waiting sender's value into the freed slot) or, when the
+   * buffer is empty, straight from the oldest waiting sender. The caller has
+   * checked that one of the two is there (`length > 0 || sendq.head !== null`).
    */
-  poll(): Outcome {
+  take(): T {
     const buffer = this.buffer;
+    const sender = this.sendq.dequeue();
     if (buffer.length > 0) {
-      this.received = buffer.take();
-      const sender = this.sendq.dequeue();
+      const value = buffer.take();
       if (sender !== null) {
         buffer.put(sender.value as T);
         wakeSender(sender, this.sendq.head === null);
       }
-      return DONE_NOW;
+      return value;
     }
-    const sender = this.sendq.dequeue();
-    if (sender !== null) {
-      this.received = sender.value;
-      wakeSender(sender, false);
-      return DONE_NOW;
-    }
-    return this.isClosed ? IS_CLOSED : WOULD_BLOCK;
-  }
-
-  /** @internal Reads and clears `received`, so the channel keeps no reference to a delivered value. */
-  takeReceived(): T {
-    const value = this.received as T;
-    this.received = undefined;
-    return value;
+    const waiting = sender as Waiter<T>;
+    wakeSender(waiting, false);
+    return waiting.value as T;
   }
 
   /** @internal Whether a receive would complete now (a select's poll; changes nothing). */
@@ -318,22 +318,25 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
  * CPU per job; producer/consumer loops unchanged.)
  */
 
-/** Settles a receiver that a sender (value, true) or close (undefined, false) has served. */
+/**
+ * Settles a receiver that a sender (value, true) or close (undefined, false)
+ * has served. A plain recv() is the common case and is kept small enough for
+ * the optimizing compiler to inline into send(); the others go out of line.
+ */
 export function wakeReceiver<T>(waiter: Waiter<T>, value: T | undefined, ok: boolean, late: boolean): void {
-  switch (waiter.kind) {
-    case RECV: {
-      waiter.unlisten();
-      const result = ok ? [value, true] : CLOSED_RESULT;
-      waiter.resolve(late ? Promise.resolve(result) : result);
-      return;
-    }
-    case NEXT: {
-      const result = ok ? { value, done: false } : DONE;
-      waiter.resolve(late ? Promise.resolve(result) : result);
-      return;
-    }
-    default:
-      (waiter.select as NonNullable<Waiter['select']>).fire(waiter, value, ok);
+  if (waiter.kind !== RECV) return wakeOtherReceiver(waiter, value, ok, late);
+  if (waiter.signal !== undefined) waiter.unlisten();
+  const result = ok ? [value, true] : CLOSED_RESULT;
+  waiter.resolve(late ? Promise.resolve(result) : result);
+}
+
+/** wakeReceiver for an iterator's next() or a select's receive case. */
+function wakeOtherReceiver<T>(waiter: Waiter<T>, value: T | undefined, ok: boolean, late: boolean): void {
+  if (waiter.kind === NEXT) {
+    const result = ok ? { value, done: false } : DONE;
+    waiter.resolve(late ? Promise.resolve(result) : result);
+  } else {
+    (waiter.select as NonNullable<Waiter['select']>).fire(waiter, value, ok);
   }
 }
 
@@ -342,7 +345,7 @@ function wakeSender<T>(waiter: Waiter<T>, late: boolean): void {
   if (waiter.kind === CASE) {
     (waiter.select as NonNullable<Waiter['select']>).fire(waiter, undefined, true);
   } else {
-    waiter.unlisten();
+    if (waiter.signal !== undefined) waiter.unlisten();
     waiter.resolve(late ? RESOLVED : undefined);
   }
 }
@@ -355,6 +358,11 @@ function failSender<T>(waiter: Waiter<T>, error: ClosedChannelError): void {
     waiter.unlisten();
     waiter.reject(error);
   }
+}
+
+/** The rejection of a send on a closed channel; out of line, it is never hot. */
+function rejectClosed(): Promise<never> {
+  return Promise.reject(new ClosedChannelError(SEND_ON_CLOSED));
 }
 
 function listen(waiter: Waiter<any>, signal: AbortSignal): void {
@@ -383,9 +391,10 @@ class ChannelIterator<T> implements AsyncIterableIterator<T> {
       return (this.pendingPromise as Promise<IteratorResult<T>>).then(() => this.next());
     }
     const channel = this.channel;
-    const outcome = channel.poll();
-    if (outcome === DONE_NOW) return pacedWith<IteratorResult<T>>({ value: channel.takeReceived(), done: false });
-    if (outcome === IS_CLOSED) return pacedWith<IteratorResult<T>>(DONE);
+    if (channel.buffer.length > 0 || channel.sendq.head !== null) {
+      return pacedWith<IteratorResult<T>>({ value: channel.take(), done: false });
+    }
+    if (channel.isClosed) return pacedWith<IteratorResult<T>>(DONE);
     const waiter = new Waiter<T>(NEXT, undefined, null, 0);
     const promise = promiseFor<IteratorResult<T>>(waiter);
     channel.recvq.enqueue(waiter);

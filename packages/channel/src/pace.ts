@@ -21,10 +21,12 @@ import { hooks } from './hooks.js';
 
 /** Operations between two reads of the clock. */
 const CHECK_EVERY = 32;
-/** How long channel work may run before the event loop gets a turn, in ms. */
+/**
+ * How long channel work may run before the event loop gets a turn, in ms.
+ * The clock is `Date.now()`, whole milliseconds: a slice ends once the clock
+ * has moved on by more than this, after between 1 and 2 ms of work.
+ */
 const SLICE_MS = 1;
-
-const clock: { now(): number } = typeof performance !== 'undefined' ? performance : Date;
 
 /** Schedules a macrotask: setImmediate where it exists (Node, Bun), else a MessageChannel (browsers, Deno). */
 const macrotask: (callback: () => void) => void = (() => {
@@ -73,13 +75,26 @@ function sentinel(): void {
 /**
  * Called by every operation that completes without parking. Returns null when
  * the caller may resume at once, or a promise to resume after instead.
+ *
+ * Only the counter is here: the optimizing compiler inlines this into every
+ * operation, and the clock read, once per `CHECK_EVERY` calls, stays out of
+ * line in `checkClock` so that it does not weigh on the inlined code.
  */
 export function pace(): Promise<void> | null {
   if (gate !== null) return gate;
   if (--budget > 0) return null;
+  return checkClock();
+}
+
+/** The slow half of `pace()`: reads the clock, and opens the gate once the slice is used up. */
+function checkClock(): Promise<void> | null {
   budget = CHECK_EVERY;
   if (hooks !== null && !hooks.pacing) return null; // seam: pacing off under a test scheduler
-  const now = clock.now();
+  // Date.now() rather than performance.now(): in Node the latter is
+  // JavaScript around a binding, which the optimizing compiler inlines here
+  // and recompiles in every program (measured: a tenth of the compilation in
+  // a 100k ping-pong); Date.now() is one V8 builtin everywhere.
+  const now = Date.now();
   if (!sentinelScheduled) {
     // First check since the event loop last turned: the slice starts now.
     sentinelScheduled = true;
@@ -87,7 +102,7 @@ export function pace(): Promise<void> | null {
     macrotask(sentinel);
     return null;
   }
-  if (now - sliceStart < SLICE_MS) return null;
+  if (now - sliceStart <= SLICE_MS) return null;
   gate = new Promise<void>((resolve) => (openGate = resolve));
   return gate;
 }
