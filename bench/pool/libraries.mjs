@@ -71,17 +71,9 @@ class Gate {
 
 export const libraries = {
   /** Ours: `await pool.submit(job)` is the backpressure. */
-  async gochan({ workers, queueSize, n, makeJob, work, offered }) {
+  async gochan(options) {
     const { WorkerPool } = await import('@gochan/pool');
-    const pool = new WorkerPool({ workers, queueSize, handler: work });
-    for (let i = 0; i < n; i++) {
-      await pool.submit(makeJob(i));
-      offered();
-    }
-    const report = await pool.shutdown();
-    if (report.stats.completed !== n || report.unfinished.length !== 0) {
-      throw new Error(`gochan: ${report.stats.completed} of ${n} jobs completed`);
-    }
+    await gochanWith(WorkerPool, options, undefined);
   },
 
   /**
