@@ -2,6 +2,7 @@
 // a holder process claims k jobs and hangs in their handlers; a rescuer on the
 // same queue starts; the holder is SIGKILLed; the time from the kill to the
 // rescuer's last re-run is the recovery. The children speak in JSON lines.
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 /** say writes one JSON line to stdout, for the runner. */
@@ -55,4 +56,30 @@ export function line(proc, test, what, ms) {
       reject(new Error(`${what}: exited with ${code} first`));
     });
   });
+}
+
+/**
+ * timeRecovery runs one recovery: spawns the holder (`args('hold')`), waits
+ * until it holds all k jobs, starts the rescuer (`args('rescue')`), SIGKILLs
+ * the holder once the rescuer is ready, and times the rescuer's re-runs from
+ * the kill. Throws unless all k re-ran; both children are killed whatever
+ * happens.
+ */
+export async function timeRecovery(name, k, args) {
+  const holder = spawn(process.execPath, args('hold'), { stdio: ['ignore', 'pipe', 'inherit'] });
+  let rescuer;
+  try {
+    const held = await line(holder, (v) => v.held === k, `${name} holder`, 30_000);
+    rescuer = spawn(process.execPath, args('rescue'), { stdio: ['ignore', 'pipe', 'inherit'] });
+    const ran = line(rescuer, (v) => Array.isArray(v.ranAt), `${name} rescuer`, 150_000);
+    await line(rescuer, (v) => v.ready === true, `${name} rescuer`, 30_000);
+    const killedAt = Date.now();
+    holder.kill('SIGKILL');
+    const { ranAt } = await ran;
+    if (ranAt.length !== k) throw new Error(`${name}: ${ranAt.length} of ${k} jobs re-ran`);
+    return { name, heldAt: held.at, killedAt, firstMs: Math.min(...ranAt) - killedAt, lastMs: Math.max(...ranAt) - killedAt, jobs: ranAt.length };
+  } finally {
+    holder.kill('SIGKILL');
+    rescuer?.kill('SIGKILL');
+  }
 }

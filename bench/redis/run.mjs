@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
-import { line } from '../recovery.mjs';
+import { timeRecovery } from '../recovery.mjs';
 import { fmtRate, median, snapshotPackages, version } from '../support.mjs';
 
 const RUNS = Number(process.env.REDIS_BENCH_RUNS ?? 3);
@@ -62,24 +62,8 @@ function serverCpu(port) {
 }
 
 /** One recovery run: a holder claims RECOVERY_JOBS jobs and hangs; a rescuer starts; the holder is SIGKILLed; kill to last re-run. */
-async function recover(scenario, url, queue) {
-  const args = (role) => [recoverChild, scenario.library, role, url, queue, String(RECOVERY_JOBS), String(scenario.lease)];
-  const holder = spawn(process.execPath, args('hold'), { stdio: ['ignore', 'pipe', 'inherit'] });
-  let rescuer;
-  try {
-    await line(holder, (v) => v.held === RECOVERY_JOBS, `${scenario.name} holder`, 30_000);
-    rescuer = spawn(process.execPath, args('rescue'), { stdio: ['ignore', 'pipe', 'inherit'] });
-    const ran = line(rescuer, (v) => Array.isArray(v.ranAt), `${scenario.name} rescuer`, 150_000);
-    await line(rescuer, (v) => v.ready === true, `${scenario.name} rescuer`, 30_000);
-    const killedAt = Date.now();
-    holder.kill('SIGKILL');
-    const { ranAt } = await ran;
-    if (ranAt.length !== RECOVERY_JOBS) throw new Error(`${scenario.name}: ${ranAt.length} of ${RECOVERY_JOBS} jobs re-ran`);
-    return { firstMs: Math.min(...ranAt) - killedAt, lastMs: Math.max(...ranAt) - killedAt };
-  } finally {
-    holder.kill('SIGKILL');
-    rescuer?.kill('SIGKILL');
-  }
+function recover(scenario, url, queue) {
+  return timeRecovery(scenario.name, RECOVERY_JOBS, (role) => [recoverChild, scenario.library, role, url, queue, String(RECOVERY_JOBS), String(scenario.lease)]);
 }
 
 const RECOVERY = [

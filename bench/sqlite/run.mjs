@@ -12,7 +12,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { line } from '../recovery.mjs';
+import { timeRecovery } from '../recovery.mjs';
 import { fmtRate, median, snapshotPackages, version } from '../support.mjs';
 import { FLOOR_BATCH } from './queues.mjs';
 
@@ -81,21 +81,9 @@ async function recover(scenario) {
   const dir = mkdtempSync(join(os.tmpdir(), 'gochan-bench-recover-'));
   const file = join(dir, 'queue.db');
   const args = (role) => [recoverChild, scenario.queue, role, file, String(RECOVERY_JOBS), String(scenario.leaseMs), ...(scenario.maintenanceMs ? [String(scenario.maintenanceMs)] : [])];
-  const holder = spawn(process.execPath, args('hold'), { stdio: ['ignore', 'pipe', 'inherit'] });
-  let rescuer;
   try {
-    const held = await line(holder, (v) => v.held === RECOVERY_JOBS, `${scenario.name} holder`, 30_000);
-    rescuer = spawn(process.execPath, args('rescue'), { stdio: ['ignore', 'pipe', 'inherit'] });
-    const ran = line(rescuer, (v) => Array.isArray(v.ranAt), `${scenario.name} rescuer`, 150_000);
-    await line(rescuer, (v) => v.ready === true, `${scenario.name} rescuer`, 30_000);
-    const killedAt = Date.now();
-    holder.kill('SIGKILL');
-    const { ranAt } = await ran;
-    if (ranAt.length !== RECOVERY_JOBS) throw new Error(`${scenario.name}: ${ranAt.length} of ${RECOVERY_JOBS} jobs re-ran`);
-    return { name: scenario.name, heldAt: held.at, killedAt, firstMs: Math.min(...ranAt) - killedAt, lastMs: Math.max(...ranAt) - killedAt, jobs: ranAt.length };
+    return await timeRecovery(scenario.name, RECOVERY_JOBS, args);
   } finally {
-    holder.kill('SIGKILL');
-    rescuer?.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 }
