@@ -6,7 +6,7 @@ import { JobContext } from './job-context.js';
 import type { ErrorHandler, Handler, Job } from './job.js';
 import { checkJob, checkTimeout, resolveOptions, type PoolOptions } from './options.js';
 import type { PoolStats, ShutdownReport, WorkerStats } from './stats.js';
-import { Observation } from './observer.js';
+import { Observation, type Timed } from './observer.js';
 import { StoreFeed } from './store-feed.js';
 import type { SubmitResult } from './store.js';
 import { PoolWorker, type Worker } from './worker.js';
@@ -93,8 +93,14 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   /** The workers, id 1 to `workers`; their state changes as they work. */
   readonly workers: readonly Worker<P>[];
 
-  /** The queue: jobs submitted (with a store: claimed) and not yet taken by a worker. Closed once, by #stop() or the feeder. */
-  readonly #jobs: Channel<Job<P>>;
+  /**
+   * The queue: jobs submitted (with a store: claimed) and not yet taken by a
+   * worker. Closed once, by #stop() or the feeder. It carries Timed jobs
+   * when #timed (an observed pool without a store), else the jobs themselves.
+   */
+  readonly #jobs: Channel<Job<P> | Timed<P>>;
+  /** Whether the queue carries Timed jobs. */
+  readonly #timed: boolean;
   /** The store's feeder, when there is a store. */
   readonly #feed: StoreFeed<P> | undefined;
   /** Counts the worker loops still running; zero once they have all returned. */
@@ -137,12 +143,15 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    */
   constructor(options: PoolOptions<P, R>) {
     const { workers, queueSize, handler, ctx, onError, stored, observer } = resolveOptions(options);
-    this.#observation = observer === undefined ? undefined : new Observation(observer, stored !== undefined);
+    this.#observation = observer === undefined ? undefined : new Observation(observer);
+    this.#timed = observer !== undefined && stored === undefined;
     this.#handler = handler;
     this.#onError = onError;
-    this.#jobs = new Channel<Job<P>>(stored === undefined ? queueSize : stored.prefetch);
+    this.#jobs = new Channel<Job<P> | Timed<P>>(stored === undefined ? queueSize : stored.prefetch);
+    // With a store the queue carries jobs only (#timed is false): the feeder's channel is this one.
+    const claimed = this.#jobs as Channel<Job<P>>;
     this.#feed =
-      stored === undefined ? undefined : new StoreFeed({ ...stored, jobs: this.#jobs, hold: workers + stored.prefetch, batch: Math.max(1, Math.ceil(stored.prefetch / 2)), queueSize });
+      stored === undefined ? undefined : new StoreFeed({ ...stored, jobs: claimed, hold: workers + stored.prefetch, batch: Math.max(1, Math.ceil(stored.prefetch / 2)), queueSize });
     [this.#ctx, this.#cancel] = withCancel(ctx ?? background());
     this.#workers = [];
     for (let id = 1; id <= workers; id++) {
@@ -182,18 +191,37 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     const refused = this.#refuse(job);
     if (refused !== undefined) return Promise.reject(refused);
     if (this.#observation === undefined) return this.#submit(job, signal);
-    // Timed as soon as #submit returns: a worker that took the job starts it a microtask later at the earliest.
-    const submitted = this.#submit(job, signal);
-    return this.#observation.submitted(job, submitted, submitted === ADDED);
+    return this.#submitObserved(job, signal, this.#observation);
   }
 
-  /** submit's part past the checks: into the store, or into the channel. */
+  /**
+   * submit's part past the checks for an observed pool: the job travels
+   * with its submit time, and is announced once queued. A method of its own
+   * so that submit captures nothing: a closure in it would make every
+   * submit allocate a context, observed or not.
+   */
+  #submitObserved(job: Job<P>, signal: AbortSignal | undefined, observation: Observation<P>): Promise<SubmitResult> {
+    if (this.#feed !== undefined) return observation.storedSubmit(job, this.#feed.submit(job, signal));
+    const timed = observation.timed(job);
+    if ((signal === undefined || !signal.aborted) && this.#jobs.trySend(timed)) {
+      observation.queued(timed, false);
+      return ADDED;
+    }
+    return this.#jobs.send(timed, signal).then(() => observation.queued(timed, true), closedToPoolError);
+  }
+
+  /** submit's part past the checks for a pool without an observer: into the store, or into the channel. */
   #submit(job: Job<P>, signal: AbortSignal | undefined): Promise<SubmitResult> {
     if (this.#feed !== undefined) return this.#feed.submit(job, signal);
     if (signal === undefined || !signal.aborted) {
       if (this.#jobs.trySend(job)) return ADDED;
     }
     return this.#jobs.send(job, signal).then(added, closedToPoolError);
+  }
+
+  /** The job an item of the queue carries. */
+  #unwrap(item: Job<P> | Timed<P>): Job<P> {
+    return this.#timed ? (item as Timed<P>).job : (item as Job<P>);
   }
 
   /**
@@ -210,7 +238,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     if (this.#feed !== undefined) throw new TypeError('trySubmit needs a pool without a store: a stored job is accepted only once submit() resolves');
     const refused = this.#refuse(job);
     if (refused instanceof TypeError || refused instanceof RangeError) throw refused;
-    const queued = refused === undefined && this.#jobs.trySend(job);
+    const queued = refused === undefined && this.#jobs.trySend(this.#timed ? this.#observation!.timed(job) : job);
     if (queued) this.#observation?.trySubmitted(job);
     return queued;
   }
@@ -308,7 +336,8 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    */
   async #work(worker: PoolWorker<P>): Promise<void> {
     try {
-      for await (const job of this.#jobs) {
+      for await (const item of this.#jobs) {
+        const job = this.#unwrap(item);
         if (this.#ctx.err() !== undefined) {
           this.#notStarted.push(job);
           break;
@@ -316,7 +345,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
         worker.state = 'busy';
         worker.job = job;
         this.#active++;
-        this.#observation?.start(job, worker);
+        this.#observation?.start(job, worker, this.#timed ? (item as Timed<P>).due : undefined);
         // The handler's context: the pool's, or merged with the job's own (allocated only then).
         const ctx = job.ctx === undefined ? this.#ctx : new JobContext(this.#ctx, job.ctx);
         let ok = false;
@@ -445,7 +474,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     const notStarted = [...this.#notStarted];
     if (this.#feed !== undefined) await this.#feed.fed; // the feeder has closed the channel
     for (let next = this.#jobs.tryRecv(); next !== undefined && next[1]; next = this.#jobs.tryRecv()) {
-      notStarted.push(next[0]);
+      notStarted.push(this.#unwrap(next[0]));
     }
     const unfinished = [...cutOff, ...notStarted];
     this.#reported = true;
