@@ -24,5 +24,6 @@ export { Timer } from './timer.js';
 export { Ticker } from './ticker.js';
 export { tick } from './tick.js';
 export { describe } from './describe.js';
+export { pace } from './pace.js';
 // The runtime seam, for @gochan/testing and debuggers (see hooks.ts).
 export { currentHooks, installHooks, type ParkReason, type RuntimeHooks } from './hooks.js';

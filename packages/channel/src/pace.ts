@@ -73,8 +73,22 @@ function sentinel(): void {
 }
 
 /**
- * Called by every operation that completes without parking. Returns null when
- * the caller may resume at once, or a promise to resume after instead.
+ * pace is the event loop's share of channel work that never waits. Every
+ * operation that completes without parking calls it; a loop that takes
+ * values synchronously (`tryRecv`, `trySend`) and must stay fair calls it
+ * once per value. It returns null when the caller may go on at once, or,
+ * once the loop has run about a millisecond without letting the event loop
+ * turn, a promise to await first: Go's scheduler preempts a goroutine that
+ * runs too long, and this is the cooperative stand-in.
+ *
+ * @example
+ * ```ts
+ * for (let next = ch.tryRecv(); next !== undefined && next[1]; next = ch.tryRecv()) {
+ *   handle(next[0]);
+ *   const wait = pace();
+ *   if (wait !== null) await wait;
+ * }
+ * ```
  *
  * Only the counter is here: the optimizing compiler inlines this into every
  * operation, and the clock read, once per `CHECK_EVERY` calls, stays out of

@@ -125,6 +125,22 @@ describe('trySubmit', () => {
   });
 });
 
+describe('the workers and the event loop', () => {
+  test('workers draining a long queue of synchronous jobs still let a timer run: a queued job is taken without parking, but paced', async () => {
+    const n = 100_000;
+    let done = 0;
+    const pool = new WorkerPool<number>({ workers: 4, queueSize: n, handler: () => void done++ });
+    for (let i = 0; i < n; i++) expect(pool.trySubmit({ id: String(i), payload: i })).toBe(true);
+    let doneWhenTimerRan = -1;
+    setTimeout(() => (doneWhenTimerRan = done), 0);
+    await pool.shutdown();
+    expect(done).toBe(n);
+    // Without pacing, the workers would run every job in microtasks before the timer's turn came.
+    expect(doneWhenTimerRan).toBeGreaterThanOrEqual(0);
+    expect(doneWhenTimerRan).toBeLessThan(n);
+  });
+});
+
 describe('run', () => {
   test('resolves with the handler’s result', async () => {
     const pool = new WorkerPool<number, number>({ workers: 2, handler: (j) => j.payload * 2 });

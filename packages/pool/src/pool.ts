@@ -1,4 +1,4 @@
-import { Channel, ClosedChannelError, Timer, describe, recv, select } from '@gochan/channel';
+import { Channel, ClosedChannelError, Timer, describe, pace, recv, select } from '@gochan/channel';
 import { DeadlineExceeded, afterFunc, background, withCancel, type CancelFunc, type Context } from '@gochan/context';
 import { WaitGroup } from '@gochan/waitgroup';
 import { PoolClosedError } from './errors.js';
@@ -333,45 +333,86 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    * The loop ends when the channel is closed and drained, or, once the
    * context is cancelled, at the next job it receives (set aside, unstarted).
    * It never throws: every handler's failure is caught and counted.
+   *
+   * As in Go, a receive that finds a job waiting takes it without parking:
+   * `tryRecv`, then `pace()`, the same fairness to the event loop that
+   * `for await` gets from the channel (it yields once a slice of work has
+   * run). Only an empty queue costs a trip through the iterator's promise.
+   * The loop holds only what must live across its awaits (every await saves
+   * and restores the function's registers); the work before and after a job
+   * is in #begin and #end.
    */
   async #work(worker: PoolWorker<P>): Promise<void> {
+    const jobs = this.#jobs;
+    const range = jobs[Symbol.asyncIterator]();
     try {
-      for await (const item of this.#jobs) {
-        const job = this.#unwrap(item);
-        if (this.#ctx.err() !== undefined) {
-          this.#notStarted.push(job);
-          break;
+      for (;;) {
+        let item: Job<P> | Timed<P>;
+        const ready = jobs.tryRecv();
+        if (ready !== undefined) {
+          if (!ready[1]) break; // closed and drained
+          item = ready[0];
+          const wait = pace();
+          if (wait !== null) await wait;
+        } else {
+          const next = await range.next();
+          if (next.done === true) break;
+          item = next.value;
         }
-        worker.state = 'busy';
-        worker.job = job;
-        this.#active++;
-        this.#observation?.start(job, worker, this.#timed ? (item as Timed<P>).due : undefined);
-        // The handler's context: the pool's, or merged with the job's own (allocated only then).
-        const ctx = job.ctx === undefined ? this.#ctx : new JobContext(this.#ctx, job.ctx);
+        const job = this.#unwrap(item);
+        const ctx = this.#begin(job, item, worker);
+        if (ctx === undefined) break;
         let ok = false;
         let outcome: unknown; // the handler's result if ok, else the error
         try {
           // A job whose own context ended while it waited in the queue is not started.
-          const early = ctx === this.#ctx ? undefined : ctx.err();
-          if (early !== undefined) throw early;
+          if (ctx !== this.#ctx && ctx.err() !== undefined) throw ctx.err();
           outcome = await this.#handler(job, ctx, worker);
-          // Past its deadline, a result is too late: the job failed.
-          ok = ctx.err() !== DeadlineExceeded;
-          if (!ok) outcome = DeadlineExceeded;
+          ok = true;
         } catch (error) {
           outcome = error;
         }
-        this.#finish(worker, ctx);
-        // Cut off by the shutdown: listed in its report, not counted, whatever the handler did.
-        if (this.#cutOff.size !== 0 && this.#cutOff.has(job)) continue;
-        const fate = this.#feed?.settle(job, ok, outcome);
-        if (ok) this.#succeed(job, outcome as R, worker);
-        else this.#fail(job, worker, outcome, fate);
+        this.#end(job, worker, ctx, ok, outcome);
       }
     } finally {
+      // Nothing is parked here (every next() was awaited to the end); this ends the range.
+      void range.return?.();
       worker.state = 'stopped';
       this.#wg.done();
     }
+  }
+
+  /**
+   * A worker took `job`: marks it busy and returns the handler's context
+   * (the pool's, or merged with the job's own, allocated only then). Once
+   * the pool's context is done, it sets the job aside, unstarted, and
+   * returns undefined: the worker stops.
+   */
+  #begin(job: Job<P>, item: Job<P> | Timed<P>, worker: PoolWorker<P>): Context | undefined {
+    if (this.#ctx.err() !== undefined) {
+      this.#notStarted.push(job);
+      return undefined;
+    }
+    worker.state = 'busy';
+    worker.job = job;
+    this.#active++;
+    this.#observation?.start(job, worker, this.#timed ? (item as Timed<P>).due : undefined);
+    return job.ctx === undefined ? this.#ctx : new JobContext(this.#ctx, job.ctx);
+  }
+
+  /** `job`'s handler has settled (`ok`: returned `outcome`; else threw it): frees the worker, then counts and reports it. */
+  #end(job: Job<P>, worker: PoolWorker<P>, ctx: Context, ok: boolean, outcome: unknown): void {
+    // Past its deadline, a result is too late: the job failed.
+    if (ok && ctx.err() === DeadlineExceeded) {
+      ok = false;
+      outcome = DeadlineExceeded;
+    }
+    this.#finish(worker, ctx);
+    // Cut off by the shutdown: listed in its report, not counted, whatever the handler did.
+    if (this.#cutOff.size !== 0 && this.#cutOff.has(job)) return;
+    const fate = this.#feed?.settle(job, ok, outcome);
+    if (ok) this.#succeed(job, outcome as R, worker);
+    else this.#fail(job, worker, outcome, fate);
   }
 
   /** The handler has returned: release the job's context and the worker. */
