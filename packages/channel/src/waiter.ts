@@ -104,18 +104,25 @@ export class WaitQueue<T = unknown> {
 
 function noop(): void {}
 
-let capturedResolve: (value: any) => void = noop;
-let capturedReject: (reason: unknown) => void = noop;
-/** A promise executor shared by every parked operation: no closure per promise. */
-function capture(resolve: (value: any) => void, reject: (reason: unknown) => void): void {
-  capturedResolve = resolve;
-  capturedReject = reject;
+/** What a parked operation settles through: its promise's callbacks. */
+interface Settles {
+  resolve: (value: any) => void;
+  reject: (reason: unknown) => void;
 }
 
-/** Creates the promise a parked operation returns, wiring its callbacks into `target`. */
-export function promiseFor<R>(target: { resolve: (value: any) => void; reject: (reason: unknown) => void }): Promise<R> {
-  const promise = new Promise<R>(capture);
-  target.resolve = capturedResolve;
-  target.reject = capturedReject;
-  return promise;
+/** The promise executor of every parked operation, bound to the waiter (or select) it wires. */
+function capture(this: Settles, resolve: (value: any) => void, reject: (reason: unknown) => void): void {
+  this.resolve = resolve;
+  this.reject = reject;
+}
+
+/**
+ * Creates the promise a parked operation returns, wiring its callbacks into
+ * `target`. The executor is bound to `target` rather than passing the
+ * callbacks through module variables: the target was just made, so storing
+ * into it needs no write barrier, where every store of a new function into
+ * the long-lived module scope did (two a park).
+ */
+export function promiseFor<R>(target: Settles): Promise<R> {
+  return new Promise<R>(capture.bind(target));
 }
