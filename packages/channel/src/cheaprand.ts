@@ -12,8 +12,12 @@
  * the module's context and updating it allocates nothing.
  */
 
-/** Seeded once per process from Math.random, as Go seeds cheaprand from the OS. */
-let state = (Math.random() * 4294967296) | 0;
+/**
+ * Seeded once per process from Math.random, as Go seeds cheaprand from the
+ * OS. A `var`, not a `let`: no temporal-dead-zone check on each draw (see
+ * pace.ts).
+ */
+var state = (Math.random() * 4294967296) | 0;
 
 /** A number in [0, 1) with 32 random bits, as Math.random returns. */
 export function cheaprand(): number {
