@@ -108,6 +108,8 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
   readonly sendq: WaitQueue<T> = new WaitQueue<T>();
   /** @internal Set once by close(), never cleared. */
   isClosed = false;
+  /** @internal The receive case `recv(this)` returns for select, made once (select.ts). */
+  recvCase: object | null = null;
 
   /**
    * Creates a channel, as Go's `make(chan T, capacity)`.

@@ -84,8 +84,21 @@ class Send<T> implements SendCase<T> {
  * @throws TypeError if `channel` is neither a {@link Channel} nor null.
  */
 export function recv<T>(channel: RecvChannel<T> | null | undefined): RecvCase<T> {
-  return new Recv(asChannel(channel, 'recv'));
+  // A receive case holds nothing but its channel, so each channel keeps one,
+  // frozen, and every select over it reuses that one: a select loop makes its
+  // case list anew each time round, as Go code writes it, and its receive
+  // cases then cost no allocation.
+  if (channel instanceof Channel) {
+    const made = channel.recvCase;
+    if (made !== null) return made as Recv<T>;
+    return (channel.recvCase = Object.freeze(new Recv(channel)));
+  }
+  if (channel === null || channel === undefined) return NIL_RECV;
+  throw new TypeError(`recv: expected a Channel or null, got ${describe(channel)}`);
 }
+
+/** recv(null): a case that is never ready, shared like a channel's own. */
+const NIL_RECV: Recv<never> = Object.freeze(new Recv<never>(null));
 
 /**
  * send makes a select case that sends `value` on `channel`: Go's
