@@ -81,6 +81,9 @@ class Send<T> implements SendCase<T> {
  * from a nil channel in Go: set a channel variable to null to switch its case
  * off in a select loop.
  *
+ * The case is frozen and belongs to the channel: `recv(ch)` returns the same
+ * one every time, so a select loop's receive cases cost nothing to make.
+ *
  * @throws TypeError if `channel` is neither a {@link Channel} nor null.
  */
 export function recv<T>(channel: RecvChannel<T> | null | undefined): RecvCase<T> {
@@ -173,9 +176,10 @@ export function trySelect<const Cs extends readonly Case[]>(cases: Cs): SelectRe
 
 /**
  * Indices of the cases the last poll found ready. Shared by every select:
- * a poll runs no user code between filling it and reading it, so no other
- * select can use it meanwhile. It holds small integers only (no write
- * barriers) and grows to the longest case list seen.
+ * a poll runs no user code between filling it and reading it (its one call
+ * out, the seam's random(), is a test runtime's draw, which never selects),
+ * so no other select can use it meanwhile. It holds small integers only (no
+ * write barriers) and grows to the longest case list seen.
  */
 const ready: number[] = [];
 
