@@ -108,6 +108,8 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
   readonly sendq: WaitQueue<T> = new WaitQueue<T>();
   /** @internal Set once by close(), never cleared. */
   isClosed = false;
+  /** @internal The receive case `recv(this)` returns for select, made once (select.ts). */
+  recvCase: object | null = null;
 
   /**
    * Creates a channel, as Go's `make(chan T, capacity)`.
@@ -290,14 +292,23 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
     return waiting.value as T;
   }
 
-  /** @internal Whether a receive would complete now (a select's poll; changes nothing). */
+  /**
+   * @internal Whether a receive would complete now (a select's poll; changes
+   * nothing). The closed flag is read first, so that it is read on every
+   * poll: read last, a busy select never reaches it until a channel goes
+   * idle, and the optimized select is thrown away for lack of feedback there.
+   * Written as a test rather than `isClosed || …` so that the result is known
+   * to be a boolean, which the poll then branches on without a truthiness check.
+   */
   canRecv(): boolean {
-    return this.buffer.length > 0 || this.sendq.head !== null || this.isClosed;
+    if (this.isClosed) return true;
+    return this.buffer.length > 0 || this.sendq.head !== null;
   }
 
   /** @internal Whether a send would complete or fail now (a select's poll; changes nothing). */
   canSend(): boolean {
-    return this.isClosed || this.recvq.head !== null || this.buffer.length < this.capacity;
+    if (this.isClosed) return true;
+    return this.recvq.head !== null || this.buffer.length < this.capacity;
   }
 }
 

@@ -20,6 +20,8 @@
  *    cope with being outlived).
  */
 
+import { cheaprand } from './cheaprand.js';
+
 /**
  * ParkReason is what a parked operation waits for, in the words of Go's
  * goroutine dump (`goroutine 1 [chan receive]:`).
@@ -88,9 +90,9 @@ export function currentHooks(): RuntimeHooks | null {
   return hooks;
 }
 
-/** @internal Go's fastrand for select: Math.random unless hooks are installed. */
+/** @internal Go's cheaprand for select: cheaprand.ts unless hooks are installed. */
 export function random(): number {
-  return hooks === null ? Math.random() : hooks.random();
+  return hooks === null ? cheaprand() : hooks.random();
 }
 
 /** @internal The time a timer sends (Go's `time.Now()` in `sendTime`): the wall clock, or the test runtime's virtual one. */

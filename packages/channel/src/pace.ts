@@ -55,14 +55,19 @@ const macrotask: (callback: () => void) => void = (() => {
 /** A promise resolved at once, shared: an operation that completes without waiting allocates nothing. */
 export const RESOLVED: Promise<void> = Promise.resolve();
 
+// `budget` and `gate` are read by every operation, so they are `var`: a
+// module's `let` is in its temporal dead zone until its declaration runs, and
+// V8 checks for that on every access from a function (measured: three such
+// checks per operation, 2% of a recv loop's instructions); a `var` has none.
+
 /** Operations left before the next clock read. */
-let budget = CHECK_EVERY;
+var budget = CHECK_EVERY;
 /** When the current run of channel work without a macrotask began. */
 let sliceStart = 0;
 /** True while the sentinel macrotask is scheduled; it runs once the event loop has turned. */
 let sentinelScheduled = false;
 /** While open: the promise that resolves on the sentinel's macrotask, and its resolver. */
-let gate: Promise<void> | null = null;
+var gate: Promise<void> | null = null;
 let openGate: (() => void) | null = null;
 
 function sentinel(): void {

@@ -117,6 +117,23 @@ describe('select', () => {
     await expect(select([recv(a)], AbortSignal.abort('already'))).rejects.toBe('already');
   });
 
+  it('recv(ch) is the channel\'s own frozen case, the same every time', async () => {
+    const a = new Channel<number>(1);
+    const b = new Channel<number>(1);
+    expect(recv(a)).toBe(recv(a));
+    expect(recv(a)).not.toBe(recv(b));
+    expect(Object.isFrozen(recv(a))).toBe(true);
+    expect(recv(a)).toMatchObject({ op: 'recv', channel: a });
+    expect(recv(null)).toBe(recv(undefined));
+    expect(recv(null)).toMatchObject({ op: 'recv', channel: null });
+    // One case object at two indices is two cases, as in Go.
+    const c = recv(a);
+    await a.send(5);
+    const [index, v] = await select([c, c]);
+    expect(index === 0 || index === 1).toBe(true);
+    expect(v).toBe(5);
+  });
+
   it('throws a TypeError for an entry that is not a case', async () => {
     const a = new Channel<number>();
     await expect(select([recv(a), { op: 'recv', channel: a } as never])).rejects.toThrow(TypeError);

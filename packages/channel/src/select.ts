@@ -51,17 +51,24 @@ export type SelectResult<Cs extends readonly Case[]> = {
   [K in keyof Cs]: CaseResult<Cs[K], K extends `${infer I extends number}` ? I : number>;
 }[number];
 
+// A case is one object with its channel (and value): `op` is a getter on the
+// prototype, so that making a case stores nothing more (a select's case list
+// is made anew on every run, as Go's is).
 class Recv<T> implements RecvCase<T> {
-  readonly op = 'recv' as const;
   constructor(readonly channel: Channel<T> | null) {}
+  get op(): 'recv' {
+    return 'recv';
+  }
 }
 
 class Send<T> implements SendCase<T> {
-  readonly op = 'send' as const;
   constructor(
     readonly channel: Channel<T> | null,
     readonly value: T,
   ) {}
+  get op(): 'send' {
+    return 'send';
+  }
 }
 
 /**
@@ -74,11 +81,27 @@ class Send<T> implements SendCase<T> {
  * from a nil channel in Go: set a channel variable to null to switch its case
  * off in a select loop.
  *
+ * The case is frozen and belongs to the channel: `recv(ch)` returns the same
+ * one every time, so a select loop's receive cases cost nothing to make.
+ *
  * @throws TypeError if `channel` is neither a {@link Channel} nor null.
  */
 export function recv<T>(channel: RecvChannel<T> | null | undefined): RecvCase<T> {
-  return new Recv(asChannel(channel, 'recv'));
+  // A receive case holds nothing but its channel, so each channel keeps one,
+  // frozen, and every select over it reuses that one: a select loop makes its
+  // case list anew each time round, as Go code writes it, and its receive
+  // cases then cost no allocation.
+  if (channel instanceof Channel) {
+    const made = channel.recvCase;
+    if (made !== null) return made as Recv<T>;
+    return (channel.recvCase = Object.freeze(new Recv(channel)));
+  }
+  if (channel === null || channel === undefined) return NIL_RECV;
+  throw new TypeError(`recv: expected a Channel or null, got ${describe(channel)}`);
 }
+
+/** recv(null): a case that is never ready, shared like a channel's own. */
+const NIL_RECV: Recv<never> = Object.freeze(new Recv<never>(null));
 
 /**
  * send makes a select case that sends `value` on `channel`: Go's
@@ -152,25 +175,38 @@ export function trySelect<const Cs extends readonly Case[]>(cases: Cs): SelectRe
 }
 
 /**
- * Go's pollorder, in one pass: picks a ready case uniformly at random among
- * the ready ones (reservoir sampling, so no permutation is allocated), or -1.
+ * Indices of the cases the last poll found ready. Shared by every select:
+ * a poll runs no user code between filling it and reading it (its one call
+ * out, the seam's random(), is a test runtime's draw, which never selects),
+ * so no other select can use it meanwhile. It holds small integers only (no
+ * write barriers) and grows to the longest case list seen.
+ */
+const ready: number[] = [];
+
+/**
+ * Go's pollorder: the index of a ready case chosen uniformly at random among
+ * the ready ones, or -1. Go shuffles the cases and takes the first ready one;
+ * collecting the ready ones and drawing once among them is the same choice
+ * with one draw instead of one per case (and none when only one is ready).
  * Validates every entry on the way. A send on a closed channel counts as
  * ready: running it is what fails, as in Go.
  */
 function pollCases(cases: readonly Case[]): number {
   if (!Array.isArray(cases)) throw new TypeError(`select: expected an array of cases, got ${describe(cases)}`);
-  let chosen = -1;
-  let ready = 0;
+  let count = 0;
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i];
     if (c === null || c === undefined) continue;
-    let canRun: boolean;
-    if (c instanceof Recv) canRun = c.channel !== null && c.channel.canRecv();
-    else if (c instanceof Send) canRun = c.channel !== null && c.channel.canSend();
-    else throw new TypeError(`select: case ${i} is not a case made by recv() or send(), got ${describe(c)}`);
-    if (canRun && (++ready === 1 || random() * ready < 1)) chosen = i; // seam: random draw
+    if (c instanceof Recv) {
+      if (c.channel !== null && c.channel.canRecv()) ready[count++] = i;
+    } else if (c instanceof Send) {
+      if (c.channel !== null && c.channel.canSend()) ready[count++] = i;
+    } else {
+      throw new TypeError(`select: case ${i} is not a case made by recv() or send(), got ${describe(c)}`);
+    }
   }
-  return chosen;
+  if (count <= 1) return count === 0 ? -1 : (ready[0] as number);
+  return ready[Math.floor(random() * count)] as number; // seam: random draw
 }
 
 /** Runs a case that pollCases found ready. */
@@ -186,35 +222,38 @@ function runCase(cases: readonly Case[], index: number): [number, unknown, boole
   return [index, undefined, true];
 }
 
-/** Parks one waiter per case, queued in random order, all sharing one SelectWait. */
+/**
+ * Go's selectgo when no case is ready: one waiter (sudog) per case, queued on
+ * its channel, all sharing one SelectWait and one promise. They are queued
+ * in a random order (Go queues in lockorder, which follows its random
+ * pollorder among cases on one channel), so that when one partner could
+ * serve two cases of this select (two receives on one channel) either runs.
+ */
 function park(cases: readonly Case[], signal: AbortSignal | undefined): Promise<[number, unknown, boolean]> {
   const wait = new SelectWait(signal);
   const promise = promiseFor<[number, unknown, boolean]>(wait);
-  const order: number[] = [];
-  for (let i = 0; i < cases.length; i++) if (cases[i]?.channel != null) order.push(i);
-  // A random queueing order (Fisher–Yates), so that when one partner could
-  // serve two cases of this select (two receives on one channel), either runs.
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1)); // seam: random draw
-    const swap = order[i] as number;
-    order[i] = order[j] as number;
-    order[j] = swap;
+  const waiters = wait.waiters;
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i];
+    if (c == null || c.channel === null) continue;
+    waiters.push(new Waiter(CASE, c instanceof Send ? c.value : undefined, wait, i));
   }
-  for (const i of order) {
-    const c = cases[i] as Recv<unknown> | Send<unknown>;
+  // Fisher–Yates over the waiters themselves: the random order costs no array.
+  for (let i = waiters.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1)); // seam: random draw
+    const swap = waiters[i] as Waiter;
+    waiters[i] = waiters[j] as Waiter;
+    waiters[j] = swap;
+  }
+  for (let k = 0; k < waiters.length; k++) {
+    const waiter = waiters[k] as Waiter;
+    const c = cases[waiter.index] as Recv<unknown> | Send<unknown>;
     const channel = c.channel as Channel<unknown>;
-    if (c instanceof Recv) {
-      const waiter = new Waiter(CASE, undefined, wait, i);
-      wait.waiters.push(waiter);
-      channel.recvq.enqueue(waiter);
-    } else {
-      const waiter = new Waiter(CASE, c.value, wait, i);
-      wait.waiters.push(waiter);
-      channel.sendq.enqueue(waiter);
-    }
+    if (c instanceof Recv) channel.recvq.enqueue(waiter);
+    else channel.sendq.enqueue(waiter);
   }
   if (signal !== undefined) signal.addEventListener('abort', wait, { once: true });
-  return hooks === null ? promise : hooks.park(promise, order.length === 0 ? 'select (no cases)' : 'select', cases); // seam: park
+  return hooks === null ? promise : hooks.park(promise, waiters.length === 0 ? 'select (no cases)' : 'select', cases); // seam: park
 }
 
 function asChannel<T>(channel: RecvChannel<T> | SendChannel<T> | null | undefined, what: 'recv' | 'send'): Channel<T> | null {

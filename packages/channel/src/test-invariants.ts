@@ -5,15 +5,20 @@ import type { WaitQueue, Waiter } from './waiter.js';
 
 function waitersOf(queue: WaitQueue<unknown>): Waiter<unknown>[] {
   const out: Waiter<unknown>[] = [];
-  let prev: Waiter<unknown> | null = null;
-  for (let w = queue.head; w !== null; w = w.next) {
+  const head = queue.head;
+  if (head === null) return out;
+  // Circular: walk from the head until it comes round again.
+  let w: Waiter<unknown> = head;
+  do {
     if (w.queue !== queue) throw new Error('a queued waiter does not point back at its queue');
-    if (w.prev !== prev) throw new Error('a queued waiter has a broken prev link');
+    const next = w.next;
+    if (next === null) throw new Error('a queued waiter has no next link');
+    if (next.prev !== w) throw new Error('a queued waiter has a broken prev link');
     out.push(w);
-    prev = w;
-    if (out.length > 1_000_000) throw new Error('a wait queue has a cycle');
-  }
-  if (queue.tail !== prev) throw new Error('a wait queue has a stale tail');
+    if (out.length > 1_000_000) throw new Error('a wait queue has a cycle that misses its head');
+    w = next;
+  } while (w !== head);
+  if (queue.tail !== out[out.length - 1]) throw new Error('a wait queue has a stale tail');
   return out;
 }
 

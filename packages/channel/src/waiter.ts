@@ -19,7 +19,7 @@ export type WaiterKind = typeof RECV | typeof NEXT | typeof SEND | typeof CASE;
  * costs no closure per operation.
  */
 export class Waiter<T = unknown> {
-  /** Neighbours in the queue; null at the ends and when not queued. */
+  /** Neighbours in the queue, which is circular (the head's prev is the tail); null when not queued. */
   next: Waiter<T> | null = null;
   prev: Waiter<T> | null = null;
   /** The queue this waiter is linked into, or null once dequeued or removed. */
@@ -54,34 +54,57 @@ export class Waiter<T = unknown> {
 /**
  * WaitQueue is Go's `waitq`: a FIFO of waiters as an intrusive doubly linked
  * list, so enqueue, dequeue and removal from the middle are all O(1).
+ *
+ * The list is circular and the queue holds only its head: the tail is
+ * `head.prev`. A parked operation is new and a channel's queue is old, so
+ * every store of a waiter into the queue object is a write barrier; holding
+ * one end instead of two makes parking on an empty queue (an unbuffered
+ * hand-off, a select, the usual park) one barrier instead of two, and costs
+ * none elsewhere: behind other waiters, the new one is linked into its two
+ * neighbours either way.
  */
 export class WaitQueue<T = unknown> {
   /** The longest-waiting waiter, first to be served; null when empty. */
   head: Waiter<T> | null = null;
+
   /** The newest waiter; null when empty. */
-  tail: Waiter<T> | null = null;
+  get tail(): Waiter<T> | null {
+    const head = this.head;
+    return head === null ? null : head.prev;
+  }
 
   enqueue(waiter: Waiter<T>): void {
     waiter.queue = this;
-    waiter.prev = this.tail;
-    if (this.tail === null) this.head = waiter;
-    else this.tail.next = waiter;
-    this.tail = waiter;
+    const head = this.head;
+    if (head === null) {
+      waiter.next = waiter.prev = waiter;
+      this.head = waiter;
+    } else {
+      const tail = head.prev as Waiter<T>;
+      waiter.prev = tail;
+      waiter.next = head;
+      tail.next = waiter;
+      head.prev = waiter;
+    }
   }
 
   /**
-   * Unlinks and returns the longest-waiting waiter, or null. The head has no
-   * predecessor, so this is the short form of unlink(), small enough to be
-   * inlined into every send and receive.
+   * Unlinks and returns the longest-waiting waiter, or null. Small enough to
+   * be inlined into every send and receive.
    */
   dequeue(): Waiter<T> | null {
     const waiter = this.head;
     if (waiter === null) return null;
-    const next = waiter.next;
-    this.head = next;
-    if (next === null) this.tail = null;
-    else next.prev = null;
-    waiter.next = null;
+    const next = waiter.next as Waiter<T>;
+    if (next === waiter) {
+      this.head = null;
+    } else {
+      const tail = waiter.prev as Waiter<T>;
+      tail.next = next;
+      next.prev = tail;
+      this.head = next;
+    }
+    waiter.next = waiter.prev = null;
     waiter.queue = null;
     return waiter;
   }
@@ -92,11 +115,15 @@ export class WaitQueue<T = unknown> {
   }
 
   private unlink(waiter: Waiter<T>): void {
-    const { prev, next } = waiter;
-    if (prev === null) this.head = next;
-    else prev.next = next;
-    if (next === null) this.tail = prev;
-    else next.prev = prev;
+    const next = waiter.next as Waiter<T>;
+    if (next === waiter) {
+      this.head = null;
+    } else {
+      const prev = waiter.prev as Waiter<T>;
+      prev.next = next;
+      next.prev = prev;
+      if (this.head === waiter) this.head = next;
+    }
     waiter.next = waiter.prev = null;
     waiter.queue = null;
   }
@@ -104,18 +131,25 @@ export class WaitQueue<T = unknown> {
 
 function noop(): void {}
 
-let capturedResolve: (value: any) => void = noop;
-let capturedReject: (reason: unknown) => void = noop;
-/** A promise executor shared by every parked operation: no closure per promise. */
-function capture(resolve: (value: any) => void, reject: (reason: unknown) => void): void {
-  capturedResolve = resolve;
-  capturedReject = reject;
+/** What a parked operation settles through: its promise's callbacks. */
+interface Settles {
+  resolve: (value: any) => void;
+  reject: (reason: unknown) => void;
 }
 
-/** Creates the promise a parked operation returns, wiring its callbacks into `target`. */
-export function promiseFor<R>(target: { resolve: (value: any) => void; reject: (reason: unknown) => void }): Promise<R> {
-  const promise = new Promise<R>(capture);
-  target.resolve = capturedResolve;
-  target.reject = capturedReject;
-  return promise;
+/** The promise executor of every parked operation, bound to the waiter (or select) it wires. */
+function capture(this: Settles, resolve: (value: any) => void, reject: (reason: unknown) => void): void {
+  this.resolve = resolve;
+  this.reject = reject;
+}
+
+/**
+ * Creates the promise a parked operation returns, wiring its callbacks into
+ * `target`. The executor is bound to `target` rather than passing the
+ * callbacks through module variables: the target was just made, so storing
+ * into it needs no write barrier, where every store of a new function into
+ * the long-lived module scope did (two a park).
+ */
+export function promiseFor<R>(target: Settles): Promise<R> {
+  return new Promise<R>(capture.bind(target));
 }
