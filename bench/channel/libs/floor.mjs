@@ -23,7 +23,7 @@ const RESOLVED = Promise.resolve();
  * No select, no abort, no fairness. Its operations are synchronous; the loops
  * below do the one `await` per operation themselves.
  */
-class Queue {
+export class Queue {
   slots = new Array(16);
   head = 0;
   length = 0;
@@ -61,7 +61,7 @@ class Queue {
 let spins = 0;
 
 /** Sends first..last; at `bound` values queued, a send parks until a receiver moves its value in. */
-async function produce(q, first, last, bound) {
+export async function produce(q, first, last, bound) {
   for (let v = first; v <= last; v++) {
     if (q.length < bound) {
       q.push(v);
