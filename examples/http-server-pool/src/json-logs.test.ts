@@ -40,7 +40,9 @@ describe('http-server-pool with LOG_FORMAT=json', () => {
     expect(finished.map((line) => line.jobId).sort()).toEqual(['j1', 'j2']);
     for (const line of finished) {
       expect(line).toMatchObject({ worker: 1, msg: `Worker 1 finished task ID ${line.jobId as string}` });
-      expect(line.runMs).toBeGreaterThanOrEqual(45);
+      // The task is a 50 ms timer; a timer may fire early by as much as the event loop's
+      // turn had run when it was set (libuv measures from the turn's start), so half of it.
+      expect(line.runMs).toBeGreaterThanOrEqual(25);
       expect(line.queueWaitMs).toEqual(expect.any(Number));
     }
     // One worker: the second started only once the first had finished, so it waited in the queue.
