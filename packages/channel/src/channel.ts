@@ -3,7 +3,7 @@ import { hooks } from './hooks.js';
 import { CLOSE_OF_CLOSED, ClosedChannelError, SEND_ON_CLOSED } from './errors.js';
 import { RESOLVED, pace, paced, pacedWith, resumeWith } from './pace.js';
 import { Ring } from './ring.js';
-import { CASE, NEXT, RECV, SEND, WaitQueue, Waiter, promiseFor } from './waiter.js';
+import { CASE, NEXT, NONE, RECV, SEND, WaitQueue, Waiter, promiseFor } from './waiter.js';
 
 /*
  * Channel<T> follows Go's runtime/chan.go: a ring buffer and two FIFO queues
@@ -112,6 +112,15 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
   recvCase: object | null = null;
 
   /**
+   * Whether this channel lives on another thread and this object stands for
+   * it (`@gochan/threads`): select then cannot poll it here, and hands the
+   * whole select to the thread runtime (see {@link setForeignSelect}).
+   */
+  get foreign(): boolean {
+    return false;
+  }
+
+  /**
    * Creates a channel, as Go's `make(chan T, capacity)`.
    *
    * @param capacity - The buffer's size: omitted or 0 for an unbuffered
@@ -196,10 +205,13 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
     // Go's chanrecv: a value in the buffer or a waiting sender? closed? park.
     if (this.buffer.length > 0 || this.sendq.head !== null) {
-      // pace() and Promise.resolve here, beside the array literal: see pacedWith.
-      const wait = pace();
-      const result: RecvResult<T> = [this.take(), true];
-      return wait === null ? Promise.resolve(result) : resumeWith(wait, result);
+      const value = this.take();
+      if (value !== NONE) {
+        // pace() and Promise.resolve here, beside the array literal: see pacedWith.
+        const wait = pace();
+        const result: RecvResult<T> = [value, true];
+        return wait === null ? Promise.resolve(result) : resumeWith(wait, result);
+      }
     }
     if (this.isClosed) return pacedWith<RecvResult<T>>(CLOSED_RESULT);
     // Park (Go's gopark): one waiter and one promise; a signal only if given.
@@ -218,7 +230,10 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
    *   is closed and drained, `undefined` if a receive would have waited.
    */
   tryRecv(): RecvResult<T> | undefined {
-    if (this.buffer.length > 0 || this.sendq.head !== null) return [this.take(), true];
+    if (this.buffer.length > 0 || this.sendq.head !== null) {
+      const value = this.take();
+      if (value !== NONE) return [value, true];
+    }
     return this.isClosed ? CLOSED_RESULT : undefined;
   }
 
@@ -274,7 +289,9 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
    * @internal Go's recv(): takes the oldest value, from the buffer (and
    * moves the oldest waiting sender's value into the freed slot) or, when the
    * buffer is empty, straight from the oldest waiting sender. The caller has
-   * checked that one of the two is there (`length > 0 || sendq.head !== null`).
+   * checked that one of the two is there (`length > 0 || sendq.head !== null`);
+   * NONE when the waiting senders all turned out to be stale select cases of
+   * another thread (claimed.ts), which only a channel that crossed threads has.
    */
   take(): T {
     const buffer = this.buffer;
@@ -287,7 +304,8 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
       }
       return value;
     }
-    const waiting = sender as Waiter<T>;
+    if (sender === null) return NONE as T;
+    const waiting = sender;
     wakeSender(waiting, false);
     return waiting.value as T;
   }
@@ -353,7 +371,7 @@ function wakeOtherReceiver<T>(waiter: Waiter<T>, value: T | undefined, ok: boole
 
 /** Settles a sender whose value a receiver has taken (or, `late`, moved into the buffer). */
 function wakeSender<T>(waiter: Waiter<T>, late: boolean): void {
-  if (waiter.kind === CASE) {
+  if (waiter.kind >= CASE) {
     (waiter.select as NonNullable<Waiter['select']>).fire(waiter, undefined, true);
   } else {
     if (waiter.signal !== undefined) waiter.unlisten();
@@ -363,7 +381,7 @@ function wakeSender<T>(waiter: Waiter<T>, late: boolean): void {
 
 /** Fails a sender whose channel closed under it. */
 function failSender<T>(waiter: Waiter<T>, error: ClosedChannelError): void {
-  if (waiter.kind === CASE) {
+  if (waiter.kind >= CASE) {
     (waiter.select as NonNullable<Waiter['select']>).fail(waiter, error);
   } else {
     waiter.unlisten();
@@ -403,7 +421,8 @@ class ChannelIterator<T> implements AsyncIterableIterator<T> {
     }
     const channel = this.channel;
     if (channel.buffer.length > 0 || channel.sendq.head !== null) {
-      return pacedWith<IteratorResult<T>>({ value: channel.take(), done: false });
+      const value = channel.take();
+      if (value !== NONE) return pacedWith<IteratorResult<T>>({ value, done: false });
     }
     if (channel.isClosed) return pacedWith<IteratorResult<T>>(DONE);
     const waiter = new Waiter<T>(NEXT, undefined, null, 0);

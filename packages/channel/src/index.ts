@@ -13,6 +13,7 @@ export {
   select,
   send,
   trySelect,
+  setForeignSelect,
   type Case,
   type CaseResult,
   type RecvCase,
@@ -25,5 +26,7 @@ export { Ticker } from './ticker.js';
 export { tick } from './tick.js';
 export { describe } from './describe.js';
 export { pace } from './pace.js';
+// The seam of selects across threads, for @gochan/threads (see claimed.ts).
+export { parkClaimed, selectClaimed, type ClaimedSelect, type ExternalClaim } from './claimed.js';
 // The runtime seam, for @gochan/testing and debuggers (see hooks.ts).
 export { currentHooks, installHooks, type ParkReason, type RuntimeHooks } from './hooks.js';

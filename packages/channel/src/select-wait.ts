@@ -1,3 +1,4 @@
+import type { ExternalClaim } from './claimed.js';
 import type { Waiter } from './waiter.js';
 
 /**
@@ -16,7 +17,20 @@ export class SelectWait {
   resolve: (value: any) => void = noop;
   reject: (reason: unknown) => void = noop;
 
+  /**
+   * The claim that stands for `fired` across threads, or null for a select
+   * whose cases all wait on this thread. With one, `fired` only records that
+   * this thread's part has settled: whoever dequeues one of its waiters wins
+   * the external claim first (claimed.ts), and its owner withdraws the rest.
+   */
+  external: ExternalClaim | null = null;
+
   constructor(private readonly signal: AbortSignal | undefined) {}
+
+  /** Unlinks every waiter without running a case: the select ran, or was abandoned, elsewhere. */
+  withdraw(): void {
+    if (!this.fired) this.claim(null);
+  }
 
   /** The case of `winner` ran: a receive got (value, ok), or a send delivered its value. */
   fire(winner: Waiter, value: unknown, ok: boolean): void {

@@ -1,10 +1,10 @@
-import { Channel, IS_CLOSED, type RecvChannel, type SendChannel } from './channel.js';
+import { Channel, IS_CLOSED, WOULD_BLOCK, type RecvChannel, type SendChannel } from './channel.js';
 import { describe } from './describe.js';
 import { hooks, random } from './hooks.js';
 import { ClosedChannelError, SEND_ON_CLOSED } from './errors.js';
 import { pace, resumeWith } from './pace.js';
 import { SelectWait } from './select-wait.js';
-import { CASE, Waiter, promiseFor } from './waiter.js';
+import { CASE, NONE, Waiter, promiseFor, type WaiterKind } from './waiter.js';
 
 /**
  * RecvCase is a select case that receives, Go's `case v, ok := <-ch:`.
@@ -145,13 +145,12 @@ export function send<T>(channel: SendChannel<T> | null | undefined, value: T): S
  */
 export function select<const Cs extends readonly Case[]>(cases: Cs, signal?: AbortSignal): Promise<SelectResult<Cs>> {
   if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-  let chosen: number;
   try {
-    chosen = pollCases(cases);
-    if (chosen >= 0) {
+    for (let chosen = pollCases(cases); chosen >= 0; chosen = pollCases(cases)) {
       // pace() and Promise.resolve here, beside runCase's array: see pacedWith.
       const wait = pace();
-      const result = runCase(cases, chosen) as SelectResult<Cs>;
+      const result = runCase(cases, chosen) as SelectResult<Cs> | null;
+      if (result === null) continue; // its partner was a stale case of another thread's select: poll again
       return wait === null ? Promise.resolve(result) : resumeWith(wait, result);
     }
   } catch (error) {
@@ -170,8 +169,41 @@ export function select<const Cs extends readonly Case[]>(cases: Cs, signal?: Abo
  * @throws TypeError if an entry of `cases` is not a case.
  */
 export function trySelect<const Cs extends readonly Case[]>(cases: Cs): SelectResult<Cs> | undefined {
-  const chosen = pollCases(cases);
-  return chosen >= 0 ? (runCase(cases, chosen) as SelectResult<Cs>) : undefined;
+  for (let chosen = pollCases(cases); chosen >= 0; chosen = pollCases(cases)) {
+    const result = runCase(cases, chosen) as SelectResult<Cs> | null;
+    if (result !== null) return result;
+  }
+  if (hasForeign(cases)) {
+    throw new TypeError('trySelect: a case is on a channel of another thread, which cannot be polled without waiting; use select() with an AbortSignal');
+  }
+  return undefined;
+}
+
+/**
+ * A select over channels of other threads, installed by `@gochan/threads`
+ * (see {@link setForeignSelect}); null while no thread runtime is loaded.
+ */
+let foreignSelect: ((cases: readonly Case[], signal: AbortSignal | undefined) => Promise<[number, unknown, boolean]>) | null = null;
+
+/**
+ * setForeignSelect installs how a select that found no case ready waits
+ * when one of its cases is on a channel of another thread (a channel whose
+ * `foreign` is true). It is the seam through which `@gochan/threads` runs
+ * Go's select across threads; application code has no use for it.
+ *
+ * @param park - Waits for and runs exactly one case of `cases`, as a
+ *   parked select does; null removes it.
+ */
+export function setForeignSelect(park: ((cases: readonly Case[], signal: AbortSignal | undefined) => Promise<[number, unknown, boolean]>) | null): void {
+  foreignSelect = park;
+}
+
+function hasForeign(cases: readonly Case[]): boolean {
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i];
+    if (c != null && c.channel !== null && (c.channel as Channel<unknown>).foreign) return true;
+  }
+  return false;
 }
 
 /**
@@ -191,7 +223,7 @@ const ready: number[] = [];
  * Validates every entry on the way. A send on a closed channel counts as
  * ready: running it is what fails, as in Go.
  */
-function pollCases(cases: readonly Case[]): number {
+export function pollCases(cases: readonly Case[]): number {
   if (!Array.isArray(cases)) throw new TypeError(`select: expected an array of cases, got ${describe(cases)}`);
   let count = 0;
   for (let i = 0; i < cases.length; i++) {
@@ -209,17 +241,25 @@ function pollCases(cases: readonly Case[]): number {
   return ready[Math.floor(random() * count)] as number; // seam: random draw
 }
 
-/** Runs a case that pollCases found ready. */
-function runCase(cases: readonly Case[], index: number): [number, unknown, boolean] {
+/**
+ * Runs a case that pollCases found ready; null when what made it ready was a
+ * stale case of another thread's select (dropped meanwhile: poll again).
+ */
+function runCase(cases: readonly Case[], index: number): [number, unknown, boolean] | null {
   const c = cases[index] as Recv<unknown> | Send<unknown>;
   const channel = c.channel as Channel<unknown>;
   if (c instanceof Recv) {
     // Ready means a value, a waiting sender, or closed (then drained).
-    if (channel.buffer.length > 0 || channel.sendq.head !== null) return [index, channel.take(), true];
+    if (channel.buffer.length > 0 || channel.sendq.head !== null) {
+      const value = channel.take();
+      if (value !== NONE) return [index, value, true];
+      if (!channel.isClosed) return null;
+    }
     return [index, undefined, false];
   }
-  if (channel.offer((c as Send<unknown>).value) === IS_CLOSED) throw new ClosedChannelError(SEND_ON_CLOSED);
-  return [index, undefined, true];
+  const outcome = channel.offer((c as Send<unknown>).value);
+  if (outcome === IS_CLOSED) throw new ClosedChannelError(SEND_ON_CLOSED);
+  return outcome === WOULD_BLOCK ? null : [index, undefined, true];
 }
 
 /**
@@ -230,13 +270,25 @@ function runCase(cases: readonly Case[], index: number): [number, unknown, boole
  * serve two cases of this select (two receives on one channel) either runs.
  */
 function park(cases: readonly Case[], signal: AbortSignal | undefined): Promise<[number, unknown, boolean]> {
+  if (foreignSelect !== null && hasForeign(cases)) return foreignSelect(cases, signal);
   const wait = new SelectWait(signal);
   const promise = promiseFor<[number, unknown, boolean]>(wait);
+  parkCases(cases, wait, CASE);
+  if (signal !== undefined) signal.addEventListener('abort', wait, { once: true });
+  return hooks === null ? promise : hooks.park(promise, wait.waiters.length === 0 ? 'select (no cases)' : 'select', cases); // seam: park
+}
+
+/**
+ * @internal Queues one waiter of `kind` per case of `cases` on this thread's
+ * channels (a foreign channel's case is left to the thread runtime), all
+ * belonging to `wait`.
+ */
+export function parkCases(cases: readonly Case[], wait: SelectWait, kind: WaiterKind): void {
   const waiters = wait.waiters;
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i];
-    if (c == null || c.channel === null) continue;
-    waiters.push(new Waiter(CASE, c instanceof Send ? c.value : undefined, wait, i));
+    if (c == null || c.channel === null || (c.channel as Channel<unknown>).foreign) continue;
+    waiters.push(new Waiter(kind, c instanceof Send ? c.value : undefined, wait, i));
   }
   // Fisher–Yates over the waiters themselves: the random order costs no array.
   for (let i = waiters.length - 1; i > 0; i--) {
@@ -252,8 +304,6 @@ function park(cases: readonly Case[], signal: AbortSignal | undefined): Promise<
     if (c instanceof Recv) channel.recvq.enqueue(waiter);
     else channel.sendq.enqueue(waiter);
   }
-  if (signal !== undefined) signal.addEventListener('abort', wait, { once: true });
-  return hooks === null ? promise : hooks.park(promise, waiters.length === 0 ? 'select (no cases)' : 'select', cases); // seam: park
 }
 
 function asChannel<T>(channel: RecvChannel<T> | SendChannel<T> | null | undefined, what: 'recv' | 'send'): Channel<T> | null {

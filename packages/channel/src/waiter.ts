@@ -1,11 +1,15 @@
 import type { SelectWait } from './select-wait.js';
+import { dequeueShared } from './claimed.js';
 
 /** What a parked operation is waiting to do; decides how it is woken. */
 export const RECV = 0; // a recv(): settles with [value, ok]
 export const NEXT = 1; // an async iterator's next(): settles with { value, done }
 export const SEND = 2; // a send(): settles with undefined
 export const CASE = 3; // one case of a select: its SelectWait settles the select
-export type WaiterKind = typeof RECV | typeof NEXT | typeof SEND | typeof CASE;
+export const SHARED = 4; // one case of a select whose one-shot claim is external (claimed.ts): a CASE that must win that claim first
+/** What take() returns when the senders it found were all stale (SHARED waiters whose select ran elsewhere). */
+export const NONE: unique symbol = Symbol('none');
+export type WaiterKind = typeof RECV | typeof NEXT | typeof SEND | typeof CASE | typeof SHARED;
 
 /**
  * Waiter is one parked operation, Go's `sudog`: a receiver or sender queued on
@@ -90,11 +94,14 @@ export class WaitQueue<T = unknown> {
 
   /**
    * Unlinks and returns the longest-waiting waiter, or null. Small enough to
-   * be inlined into every send and receive.
+   * be inlined into every send and receive. A waiter of a select whose claim
+   * is external (SHARED) is returned only once that claim is won; one whose
+   * select has already run elsewhere is dropped on the way (claimed.ts).
    */
   dequeue(): Waiter<T> | null {
     const waiter = this.head;
     if (waiter === null) return null;
+    if (waiter.kind === SHARED) return dequeueShared(this);
     const next = waiter.next as Waiter<T>;
     if (next === waiter) {
       this.head = null;
@@ -114,7 +121,8 @@ export class WaitQueue<T = unknown> {
     if (waiter.queue === this) this.unlink(waiter);
   }
 
-  private unlink(waiter: Waiter<T>): void {
+  /** @internal Unlinks a waiter known to be in this queue. */
+  unlink(waiter: Waiter<T>): void {
     const next = waiter.next as Waiter<T>;
     if (next === waiter) {
       this.head = null;
