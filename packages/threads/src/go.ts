@@ -1,0 +1,130 @@
+import { describe } from '@gochan/channel';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
+import { current } from './current.js';
+import { MAX_PROCS } from './gomaxprocs.js';
+import { Scheduler } from './scheduler.js';
+
+/** The main thread's pool, made on first use. */
+let scheduler: Scheduler | null = null;
+
+function pool(): Scheduler {
+  if (current.worker !== null) throw new Error('threads: internal error: the pool is the main thread\'s');
+  return (scheduler ??= new Scheduler());
+}
+
+/**
+ * go is Go's `go f(x)`: it runs the default export of `module` on one of
+ * GOMAXPROCS worker threads, called with `args`, and returns a promise of
+ * what it returns. A goroutine is a module's export because closures do not
+ * cross threads: `go f(x)` is `go(new URL('./f.js', import.meta.url), x)`.
+ *
+ * Arguments cross by structured clone, except channels and contexts (also
+ * inside arrays, plain objects, Maps and Sets), which cross as themselves: a
+ * `Channel` passed here is the same channel in the goroutine, with every Go
+ * rule, and a context is cancelled there when it is cancelled here. Many
+ * goroutines share a thread; one that awaits frees the thread for the
+ * others. Threads start when first needed and keep no process alive while
+ * no goroutine runs on them.
+ *
+ * Unlike Go's, the promise carries the goroutine's result and its error: an
+ * error thrown there rejects it here with its message, stack and cause; a
+ * thread that dies (an uncaught error, `process.exit()`, out of memory)
+ * rejects it with a {@link ThreadExitError}. Called from a goroutine, go()
+ * places the new goroutine on the pool too.
+ *
+ * @param module - The module whose default export runs: a URL (usually
+ *   `new URL('./f.js', import.meta.url)`), a `file:` URL string or an
+ *   absolute path. The module runs as JavaScript on the thread.
+ * @param args - The goroutine's arguments.
+ * @throws TypeError (as a rejection) for a module that is not a URL or an
+ *   absolute path, a module with no default export function, or an argument
+ *   that cannot be cloned.
+ *
+ * @example
+ * ```ts
+ * const results = new Channel<number>();
+ * void go(new URL('./hash.js', import.meta.url), 42, results);
+ * const [sum] = await results.recv();
+ * ```
+ */
+export function go<R = unknown>(module: URL | string, ...args: unknown[]): Promise<Awaited<R>> {
+  let url: string;
+  try {
+    url = moduleURL(module);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const worker = current.worker;
+  if (worker !== null) return worker.runner.start(url, args) as Promise<Awaited<R>>;
+  return pool().start(url, args) as Promise<Awaited<R>>;
+}
+
+function moduleURL(module: URL | string): string {
+  if (module instanceof URL) return module.href;
+  if (typeof module === 'string') {
+    if (isAbsolute(module)) return pathToFileURL(module).href;
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(module)) return new URL(module).href;
+    throw new TypeError(`go: expected a URL or an absolute path of a module, got the relative ${JSON.stringify(module)}; write new URL(${JSON.stringify(module)}, import.meta.url)`);
+  }
+  throw new TypeError(`go: expected a module URL, got ${describe(module)}`);
+}
+
+/**
+ * GOMAXPROCS is Go's `runtime.GOMAXPROCS(n)`: with `n` of 1 or more it sets
+ * how many threads goroutines run on, and it returns the previous setting;
+ * with no `n` (or one below 1) it only returns the setting. The first value
+ * is Go's: the `GOMAXPROCS` environment variable when it is a positive
+ * integer, else `os.availableParallelism()`.
+ *
+ * Lowering it places no new goroutine on the threads beyond `n`; those
+ * threads end with the pool ({@link close}), since channels made there live
+ * on them.
+ *
+ * @throws RangeError if `n` is not an integer, or is above 255 (the most
+ *   threads a pool has).
+ */
+export function GOMAXPROCS(n?: number): number {
+  const pool = poolOrWorker();
+  const previous = pool.procs;
+  if (n === undefined) return previous;
+  if (!Number.isInteger(n)) throw new RangeError(`GOMAXPROCS: expected an integer, got ${describe(n)}`);
+  if (n > MAX_PROCS) throw new RangeError(`GOMAXPROCS: at most ${MAX_PROCS} threads, got ${n}`);
+  if (n >= 1) pool.procs = n;
+  return previous;
+}
+
+function poolOrWorker(): Scheduler {
+  if (current.worker !== null) throw new Error('GOMAXPROCS: set it on the main thread (the pool is the main thread\'s)');
+  return pool();
+}
+
+/**
+ * setResourceLimits sets Node's `resourceLimits` (heap sizes, stack size)
+ * for the threads started from now on: a goroutine that goes past them kills
+ * its thread, whose goroutines then fail with a {@link ThreadExitError}
+ * saying it ran out of memory, and the next goroutine gets a new thread.
+ */
+export function setResourceLimits(limits: ResourceLimits | undefined): void {
+  poolOrWorker().resourceLimits = limits;
+}
+
+/**
+ * close stops the pool: go() rejects while it runs, it waits for every
+ * goroutine to return, then ends every thread. Channels whose home was one
+ * of those threads end with it. A go() after close() has resolved starts a
+ * new pool.
+ */
+export async function close(): Promise<void> {
+  if (current.worker !== null) throw new Error('close: the pool is closed from the main thread');
+  const running = scheduler;
+  if (running === null) return;
+  await running.close();
+  if (scheduler === running) scheduler = null;
+}
+
+/** @internal The live threads' ids, for tests. */
+export function threadIds(): number[] {
+  return scheduler?.threadIds() ?? [];
+}

@@ -1,0 +1,103 @@
+import { recv, selectClaimed, send, type Case, type Channel, type ClaimedSelect } from '@gochan/channel';
+import { LocalClaim, claimAt, type ClaimMemory } from './claim.js';
+import { decode, encode, encodeError } from './codec.js';
+import type { Message } from './protocol.js';
+import type { Runtime } from './runtime.js';
+
+/*
+ * The home side of channels that crossed threads: this thread keeps their
+ * state, and runs here every operation other threads ask of them, so that
+ * each channel's Go rules are kept in one place, by one thread, as Go's
+ * runtime keeps them under the channel's lock.
+ *
+ * Invariants:
+ *  - A channel is in `channels` from the first time it crossed until this
+ *    thread ends (a proxy elsewhere may name it at any time).
+ *  - An operation of another thread is in `served` while its cases wait
+ *    here; it leaves when it runs, is withdrawn (`unsel`), or its thread dies.
+ */
+export class Home {
+  /** The channels of this thread that other threads can name, by id. */
+  private readonly channels = new Map<number, Channel<unknown>>();
+  private readonly ids = new WeakMap<Channel<unknown>, number>();
+  private nextId = 1;
+  /** Operations of other threads waiting here: by thread, then by its op. */
+  private readonly served = new Map<number, Map<number, ClaimedSelect>>();
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly memory: ClaimMemory,
+  ) {}
+
+  /** The id under which other threads name `channel`. */
+  idOf(channel: Channel<unknown>): number {
+    let id = this.ids.get(channel);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(channel, id);
+      this.channels.set(id, channel);
+    }
+    return id;
+  }
+
+  /** The channel `id` names. */
+  channel(id: number): Channel<unknown> {
+    const channel = this.channels.get(id);
+    if (channel === undefined) throw new Error(`threads: internal error: thread ${this.runtime.id} has no channel ${id}`);
+    return channel;
+  }
+
+  /** Runs the cases another thread's operation has on this thread's channels. */
+  select(message: Extract<Message, { t: 'sel' }>): void {
+    const { from, op } = message;
+    const claim = message.slot < 0 ? new LocalClaim() : claimAt(this.memory, message.slot, message.gen, this.runtime.id);
+    const cases: Case[] = [];
+    for (const wire of message.cases) {
+      const channel = this.channel(wire[1]);
+      cases.push(wire.length === 2 ? recv(channel) : send(channel, decode(wire[2], this.runtime)));
+    }
+    const running = selectClaimed(cases, claim);
+    let byOp = this.served.get(from);
+    if (byOp === undefined) this.served.set(from, (byOp = new Map()));
+    byOp.set(op, running);
+    running.promise.then(
+      (result) => {
+        byOp.delete(op);
+        if (result === null) return; // the claim went elsewhere
+        const [index, value, ok] = result;
+        this.runtime.post({ t: 'done', to: from, op, i: (message.cases[index] as [number, number])[0], v: encode(value, this.runtime, from), ok });
+      },
+      (error) => {
+        byOp.delete(op);
+        this.runtime.post({ t: 'done', to: from, op, e: encodeError(error, this.runtime, from) });
+      },
+    );
+  }
+
+  /** Another thread's operation ran, or was abandoned, elsewhere: take its cases off this thread's channels. */
+  withdraw(from: number, op: number): void {
+    const byOp = this.served.get(from);
+    const running = byOp?.get(op);
+    if (running === undefined) return;
+    (byOp as Map<number, ClaimedSelect>).delete(op);
+    running.withdraw();
+  }
+
+  /** Go's close(ch), asked by another thread; answered either way. */
+  close(message: Extract<Message, { t: 'close' }>): void {
+    try {
+      this.channel(message.channel).close();
+      this.runtime.post({ t: 'done', to: message.from, op: message.op });
+    } catch (error) {
+      this.runtime.post({ t: 'done', to: message.from, op: message.op, e: encodeError(error, this.runtime, message.from) });
+    }
+  }
+
+  /** `thread` died: whatever it waited for here is withdrawn, so no value goes to it. */
+  died(thread: number): void {
+    const byOp = this.served.get(thread);
+    if (byOp === undefined) return;
+    this.served.delete(thread);
+    for (const running of byOp.values()) running.withdraw();
+  }
+}

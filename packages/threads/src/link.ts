@@ -1,0 +1,67 @@
+import type { Message } from './protocol.js';
+
+/** Port is what a Link posts to: a worker, or a worker's parentPort. */
+export interface Port {
+  postMessage(value: unknown): void;
+}
+
+/**
+ * Link batches the messages a thread sends: everything posted to one port
+ * during a turn goes as one postMessage at the end of the turn's microtasks,
+ * so a burst of channel operations costs one structured clone and one wake
+ * of the other thread, not one per operation.
+ *
+ * A batch that structured clone refuses (a value that cannot be cloned) is
+ * sent again message by message, and each message that still fails is
+ * handed to `refused`, so that one bad value fails its own operation and no
+ * other.
+ */
+export class Link {
+  /** Batches waiting for the flush, by port. */
+  private readonly outbox = new Map<Port, Message[]>();
+  private scheduled = false;
+  private readonly flushBound = (): void => this.flush();
+
+  constructor(private readonly refused: (message: Message, error: unknown) => void) {}
+
+  /** Queues `message` for `port`. */
+  post(port: Port, message: Message): void {
+    let batch = this.outbox.get(port);
+    if (batch === undefined) {
+      batch = [];
+      this.outbox.set(port, batch);
+    }
+    batch.push(message);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(this.flushBound);
+    }
+  }
+
+  /** Sends every waiting batch now. */
+  flush(): void {
+    this.scheduled = false;
+    for (const [port, batch] of this.outbox) {
+      if (batch.length === 0) continue;
+      this.outbox.set(port, []);
+      try {
+        port.postMessage(batch);
+      } catch {
+        for (const message of batch) {
+          try {
+            port.postMessage([message]);
+          } catch (error) {
+            this.refused(message, error);
+          }
+        }
+      }
+    }
+  }
+
+  /** Forgets a port that is gone, and what was waiting for it. */
+  drop(port: Port): Message[] {
+    const batch = this.outbox.get(port) ?? [];
+    this.outbox.delete(port);
+    return batch;
+  }
+}

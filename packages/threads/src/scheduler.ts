@@ -1,0 +1,232 @@
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { MAX_THREADS, makeClaimMemory } from './claim.js';
+import { decode, decodeError, encode, encodeError } from './codec.js';
+import { ThreadExitError, describeDeath } from './errors.js';
+import { defaultProcs } from './gomaxprocs.js';
+import type { Port } from './link.js';
+import type { Message } from './protocol.js';
+import { Runtime, type Goroutines } from './runtime.js';
+
+/**
+ * The worker entry. Run from sources (the repository's tests resolve
+ * packages to src/*.ts), the worker still runs the built file: a worker
+ * thread loads JavaScript.
+ */
+const ENTRY = new URL(import.meta.url.endsWith('.ts') ? '../dist/thread.js' : './thread.js', import.meta.url);
+
+/** One worker thread of the pool. */
+interface Thread {
+  readonly id: number;
+  /** Its range of claim slots (claim.ts), given back when it ends. */
+  readonly range: number;
+  readonly worker: Worker;
+  /** Goroutines placed on it and not yet returned. */
+  readonly goroutines: Map<number, Started>;
+  /** The uncaught error it died of, if any (the 'error' event comes before 'exit'). */
+  error: unknown;
+}
+
+/** A goroutine placed on a thread: started here (resolve/reject), or for a goroutine on a worker (relay). */
+interface Started {
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+  relay: { to: number; op: number } | null;
+}
+
+/**
+ * Scheduler is the main thread's side of the pool, Go's scheduler for
+ * goroutines that are modules: it places each goroutine on the least busy of
+ * at most GOMAXPROCS threads, starting threads lazily (a new one while every
+ * thread has work and there is room), refs a thread while goroutines run on
+ * it and unrefs it when none do (an idle pool keeps no process alive), and
+ * when a thread dies fails what ran on it and tells every other thread.
+ *
+ * Invariants:
+ *  - `threads` holds the live threads, oldest first; a thread leaves it when
+ *    its 'exit' event comes, before anything is failed.
+ *  - A thread is ref'd exactly while its `goroutines` is non-empty.
+ */
+export class Scheduler implements Goroutines {
+  readonly runtime: Runtime;
+  private readonly threads: Thread[] = [];
+  private readonly byId = new Map<number, Thread>();
+  /** The thread each running goroutine was placed on, by op. */
+  private readonly placed = new Map<number, Thread>();
+  private readonly freeRanges: number[] = [];
+  private readonly memory = makeClaimMemory();
+  private nextThread = 1;
+  private nextOp = 1;
+  private running = 0;
+  private idle: (() => void)[] = [];
+  /** GOMAXPROCS: how many threads goroutines are placed on. */
+  procs: number = defaultProcs();
+  /** Limits for threads started from now on (Node's Worker resourceLimits). */
+  resourceLimits: ResourceLimits | undefined = undefined;
+  /** Set by close() until every thread has ended. */
+  closing = false;
+
+  constructor() {
+    for (let range = MAX_THREADS - 1; range >= 1; range--) this.freeRanges.push(range);
+    const memory = { words: new Int32Array(this.memory.words), winners: new Int32Array(this.memory.winners) };
+    this.runtime = new Runtime(
+      0,
+      memory,
+      0,
+      (to) => this.byId.get(to)?.worker,
+      () => this.threads.map((thread) => thread.worker),
+    );
+    this.runtime.ports = () => this.threads.map((thread): [number, Port] => [thread.id, thread.worker]);
+    this.runtime.goroutines = this;
+  }
+
+  /** go() on the main thread: places a goroutine and returns its result. */
+  start(url: string, args: readonly unknown[]): Promise<unknown> {
+    if (this.closing) return Promise.reject(new Error('go: the thread pool is closing (threads.close() was called)'));
+    const thread = this.pick();
+    const op = this.nextOp++;
+    let wire: unknown[];
+    try {
+      wire = args.map((arg) => encode(arg, this.runtime, thread.id));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.place(thread, op, { resolve, reject, relay: null });
+      this.runtime.post({ t: 'go', to: thread.id, from: 0, op, url, args: wire });
+    });
+  }
+
+  /** A goroutine on a worker called go(): place it as if started here, and send its result back there. */
+  go(message: Extract<Message, { t: 'go' }>): void {
+    if (this.closing) {
+      this.runtime.post({ t: 'ret', to: message.from, op: message.op, e: encodeError(new Error('go: the thread pool is closing (threads.close() was called)'), this.runtime, message.from) });
+      return;
+    }
+    const thread = this.pick();
+    const op = this.nextOp++;
+    this.place(thread, op, { resolve: noop, reject: noop, relay: { to: message.from, op: message.op } });
+    this.runtime.post({ t: 'go', to: thread.id, from: 0, op, url: message.url, args: message.args });
+  }
+
+  ret(message: Extract<Message, { t: 'ret' }>): void {
+    const thread = this.placed.get(message.op);
+    const started = thread?.goroutines.get(message.op);
+    if (thread === undefined || started === undefined) return;
+    this.unplace(thread, message.op);
+    if (started.relay !== null) {
+      this.runtime.post({ ...message, to: started.relay.to, op: started.relay.op });
+    } else if (message.e !== undefined) {
+      started.reject(decodeError(message.e, this.runtime));
+    } else {
+      try {
+        started.resolve(decode(message.v, this.runtime));
+      } catch (error) {
+        started.reject(error);
+      }
+    }
+  }
+
+  refused(message: Extract<Message, { t: 'go' | 'ret' }>, error: unknown): void {
+    const why = error instanceof Error ? error.message : String(error);
+    if (message.t === 'ret') {
+      // A relayed result cannot be cloned again: tell the goroutine that waits for it.
+      this.runtime.post({ t: 'ret', to: message.to, op: message.op, e: encodeError(new TypeError(`go: the goroutine's result cannot cross to thread ${message.to}: ${why}`), this.runtime, message.to) });
+      return;
+    }
+    const thread = this.byId.get(message.to);
+    const started = thread?.goroutines.get(message.op);
+    if (thread === undefined || started === undefined) return;
+    this.unplace(thread, message.op);
+    const failure = new TypeError(`go: an argument cannot cross to another thread: ${why}`, { cause: error });
+    if (started.relay !== null) this.runtime.post({ t: 'ret', to: started.relay.to, op: started.relay.op, e: encodeError(failure, this.runtime, started.relay.to) });
+    else started.reject(failure);
+  }
+
+  /** Stops taking goroutines, waits for those running, and ends every thread. */
+  async close(): Promise<void> {
+    this.closing = true;
+    try {
+      if (this.running > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+      await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
+    } finally {
+      this.closing = false;
+    }
+  }
+
+  /** The live threads' ids (for tests and reports). */
+  threadIds(): number[] {
+    return this.threads.map((thread) => thread.id);
+  }
+
+  /**
+   * The thread for the next goroutine: the least busy of the first `procs`
+   * threads, or a new one while each of those has work and there is room.
+   */
+  private pick(): Thread {
+    let best: Thread | undefined;
+    const limit = Math.min(this.procs, this.threads.length);
+    for (let i = 0; i < limit; i++) {
+      const thread = this.threads[i] as Thread;
+      if (best === undefined || thread.goroutines.size < best.goroutines.size) best = thread;
+    }
+    if ((best === undefined || best.goroutines.size > 0) && this.threads.length < this.procs) best = this.spawn();
+    return best as Thread;
+  }
+
+  private spawn(): Thread {
+    const id = this.nextThread++;
+    const range = this.freeRanges.pop();
+    if (range === undefined) throw new RangeError(`go: more than ${MAX_THREADS - 1} threads`);
+    const worker = new Worker(ENTRY, {
+      workerData: { id, range, words: this.memory.words, winners: this.memory.winners },
+      ...(this.resourceLimits === undefined ? {} : { resourceLimits: this.resourceLimits }),
+    });
+    const thread: Thread = { id, range, worker, goroutines: new Map(), error: undefined };
+    worker.on('message', (batch: Message[]) => this.runtime.receive(batch));
+    worker.on('error', (error) => {
+      thread.error = error;
+    });
+    worker.on('exit', (code) => this.exited(thread, code));
+    worker.unref();
+    this.threads.push(thread);
+    this.byId.set(id, thread);
+    return thread;
+  }
+
+  private place(thread: Thread, op: number, started: Started): void {
+    if (thread.goroutines.size === 0) thread.worker.ref();
+    thread.goroutines.set(op, started);
+    this.placed.set(op, thread);
+    this.running++;
+  }
+
+  private unplace(thread: Thread, op: number): void {
+    thread.goroutines.delete(op);
+    this.placed.delete(op);
+    if (thread.goroutines.size === 0) thread.worker.unref();
+    if (--this.running === 0) {
+      const idle = this.idle;
+      this.idle = [];
+      for (const resolve of idle) resolve();
+    }
+  }
+
+  /** A thread ended: fail its goroutines, and tell every other thread. */
+  private exited(thread: Thread, code: number): void {
+    const index = this.threads.indexOf(thread);
+    if (index >= 0) this.threads.splice(index, 1);
+    this.byId.delete(thread.id);
+    this.freeRanges.push(thread.range);
+    const reason = new ThreadExitError(thread.id, describeDeath(thread.id, code, thread.error), { cause: thread.error, exitCode: code });
+    for (const [op, started] of [...thread.goroutines]) {
+      this.unplace(thread, op);
+      if (started.relay !== null) this.runtime.post({ t: 'ret', to: started.relay.to, op: started.relay.op, e: encodeError(reason, this.runtime, started.relay.to) });
+      else started.reject(reason);
+    }
+    this.runtime.died(thread.id, reason);
+    const wire = encodeError(reason, this.runtime, -1);
+    for (const other of this.threads) this.runtime.post({ t: 'died', to: other.id, thread: thread.id, reason: wire });
+  }
+}
+
+function noop(): void {}
