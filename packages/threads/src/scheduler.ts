@@ -179,6 +179,7 @@ export class Scheduler implements Goroutines {
     if (range === undefined) throw new RangeError(`go: more than ${MAX_THREADS - 1} threads`);
     const worker = new Worker(ENTRY, {
       workerData: { id, range, words: this.memory.words, winners: this.memory.winners },
+      execArgv: threadExecArgv(),
       ...(this.resourceLimits === undefined ? {} : { resourceLimits: this.resourceLimits }),
     });
     const thread: Thread = { id, range, worker, goroutines: new Map(), error: undefined };
@@ -230,3 +231,23 @@ export class Scheduler implements Goroutines {
 }
 
 function noop(): void {}
+
+/**
+ * The process's Node options for a thread, less those that only make sense
+ * for the main script (a thread inherits them, and `--input-type` makes its
+ * file entry fail to load).
+ */
+function threadExecArgv(): string[] {
+  const args: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg.startsWith('--input-type')) continue;
+    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print') {
+      i++;
+      continue;
+    }
+    args.push(arg);
+  }
+  return args;
+}

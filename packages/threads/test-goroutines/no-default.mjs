@@ -1,0 +1,2 @@
+// A module with no default export.
+export const value = 1;
