@@ -1,5 +1,7 @@
 // Sends `count` numbers from `start` on `output`; each send, with chance `abortChance`,
-// carries a signal that aborts after 0-2 ms. Returns the values whose send completed.
+// carries a signal that aborts after 0-2 ms, and now and then it dawdles first, so
+// that the receiver parks and its own signals race the hand-off. Returns the
+// values whose send completed.
 export default async function sendMaybeAbort(output, start, count, seed, abortChance) {
   let state = seed >>> 0 || 1;
   const random = () => {
@@ -10,6 +12,7 @@ export default async function sendMaybeAbort(output, start, count, seed, abortCh
   };
   const sent = [];
   for (let i = 0; i < count; i++) {
+    if (random() < 0.2) await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 3)));
     const signal = random() < abortChance ? AbortSignal.timeout(Math.floor(random() * 3)) : undefined;
     try {
       await output.send(start + i, signal);
