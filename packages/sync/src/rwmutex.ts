@@ -1,3 +1,4 @@
+import { pace } from '@gochan/channel';
 import { LockQueue } from './lock-queue.js';
 
 /*
@@ -60,7 +61,10 @@ export class RWMutex {
    */
   lock(signal?: AbortSignal): Promise<Disposable> {
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    if (this.#queue.tryTake(MAX_READERS)) return this.#locked;
+    if (this.#queue.tryTake(MAX_READERS)) {
+      const wait = pace(); // paced as Mutex.lock is
+      return wait === null ? this.#locked : afterGate(wait, this.#unlocker);
+    }
     return this.#queue.take(MAX_READERS, this.#unlocker, signal);
   }
 
@@ -95,7 +99,10 @@ export class RWMutex {
    */
   rLock(signal?: AbortSignal): Promise<Disposable> {
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    if (this.#queue.tryTake(1)) return this.#rLocked;
+    if (this.#queue.tryTake(1)) {
+      const wait = pace(); // paced as Mutex.lock is
+      return wait === null ? this.#rLocked : afterGate(wait, this.#rUnlocker);
+    }
     return this.#queue.take(1, this.#rUnlocker, signal);
   }
 
@@ -121,4 +128,9 @@ export class RWMutex {
     if (held === 0 || held === MAX_READERS) throw new Error('sync: RUnlock of unlocked RWMutex');
     this.#queue.give(1);
   }
+}
+
+/** A lock taken at once but held at pace()'s gate: resolves to its unlocker after the event loop's turn. */
+function afterGate(wait: Promise<void>, unlocker: Disposable): Promise<Disposable> {
+  return wait.then(() => unlocker);
 }
