@@ -8,6 +8,7 @@
  */
 export { Channel, type RecvChannel, type RecvResult, type SendChannel } from './channel.js';
 export { ClosedChannelError } from './errors.js';
+export { nil } from './nil.js';
 export {
   recv,
   select,
