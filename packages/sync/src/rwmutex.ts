@@ -1,4 +1,5 @@
 import { pace } from '@gochan/channel';
+import type { Locker } from './cond.js';
 import { LockQueue } from './lock-queue.js';
 
 /*
@@ -114,6 +115,15 @@ export class RWMutex {
    */
   tryRLock(): boolean {
     return this.#queue.tryTake(1);
+  }
+
+  /**
+   * rLocker returns a {@link Locker} whose `lock` and `unlock` are this
+   * RWMutex's `rLock` and `rUnlock`, Go's `rw.RLocker()`: for a
+   * {@link Cond} over the read side.
+   */
+  rLocker(): Locker {
+    return { lock: () => this.rLock(), unlock: () => this.rUnlock() };
   }
 
   /**
