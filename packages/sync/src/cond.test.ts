@@ -135,7 +135,7 @@ describe('Cond (Go\'s sync/cond_test.go)', () => {
       for (;;) {
         if (x === 2) {
           await c.wait();
-          if (x !== 3) errors.push('want 3');
+          if ((x as number) !== 3) errors.push('want 3'); // changed by another task during the wait
           break;
         }
         if (x === 3) break;
