@@ -33,11 +33,6 @@ export interface Codec<P> {
  *    undefined), so that submit refuses the job before anything is stored.
  */
 
-/** The values JSON carries as themselves. */
-type JsonScalar = string | number | boolean | null;
-/** Objects JSON turns into something else (a string, `{}`), or cannot carry. */
-type NotJson = Function | symbol | bigint | Date | RegExp | Map<unknown, unknown> | Set<unknown> | WeakMap<object, unknown> | WeakSet<object> | ArrayBuffer | ArrayBufferView | Promise<unknown> | Error;
-
 /**
  * JsonPayload is what JSON gives back for a payload of type `P`: `P`
  * itself where it is made of strings, finite numbers, booleans, null,
@@ -51,9 +46,10 @@ type NotJson = Function | symbol | bigint | Date | RegExp | Map<unknown, unknown
  */
 export type JsonPayload<P> = unknown extends P
   ? P
-  : P extends JsonScalar | undefined
+  : P extends string | number | boolean | null | undefined // what JSON carries as itself
     ? P
-    : P extends NotJson
+    : // what JSON turns into something else (a string, `{}`), or cannot carry
+      P extends Function | symbol | bigint | Date | RegExp | Map<unknown, unknown> | Set<unknown> | WeakMap<object, unknown> | WeakSet<object> | ArrayBuffer | ArrayBufferView | Promise<unknown> | Error
       ? never
       : P extends object
         ? { [K in keyof P]: JsonPayload<P[K]> }
@@ -67,7 +63,17 @@ export type JsonPayload<P> = unknown extends P
  *
  * @typeParam P - The jobs' payload.
  */
-export type PayloadCodec<P> = [P] extends [JsonPayload<P>] ? unknown : { store?: undefined } | { codec: Codec<P> };
+export type PayloadCodec<P> = [P] extends [JsonPayload<P>]
+  ? unknown
+  :
+      | {
+          /** No store: the payloads never leave the process. */
+          store?: undefined;
+        }
+      | {
+          /** A codec that gives back what the payload type says. */
+          codec: Codec<P>;
+        };
 
 /**
  * jsonCodec is the default {@link Codec}, as Go's `encoding/json` is for most
