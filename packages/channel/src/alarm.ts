@@ -60,13 +60,29 @@ export class Alarm {
     }
   }
 
+  /**
+   * Sets the alarm to ring at `due`, as setAt does, but never within this
+   * call: a due time already past rings from a timer of 0 ms. For
+   * afterFunc, whose function Go runs in a goroutine of its own, never in
+   * the caller's.
+   */
+  setAtLater(due: number): void {
+    this.clear();
+    this.due = due;
+    const left = due - now();
+    this.schedule(left > 0 ? Math.min(Math.ceil(left), MAX_TIMEOUT) : 0);
+  }
+
   private arm(): void {
     const left = this.due - now();
     if (left > 0) {
-      const ms = Math.min(Math.ceil(left), MAX_TIMEOUT);
-      this.handle = hooks === null ? setTimeout(this.check, ms) : hooks.setTimer(this.check, ms); // seam: timer arming
+      this.schedule(Math.min(Math.ceil(left), MAX_TIMEOUT));
       return;
     }
     this.ring();
+  }
+
+  private schedule(ms: number): void {
+    this.handle = hooks === null ? setTimeout(this.check, ms) : hooks.setTimer(this.check, ms); // seam: timer arming
   }
 }

@@ -30,8 +30,12 @@ export type ParkReason =
   | 'chan send'
   | 'chan receive'
   | 'chan receive (range)'
+  | 'chan send (nil chan)'
+  | 'chan receive (nil chan)'
   | 'select'
   | 'select (no cases)'
+  | 'sleep'
+  | 'sync.Cond.Wait'
   | 'sync.WaitGroup.Wait'
   | 'semacquire';
 

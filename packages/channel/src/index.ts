@@ -1,13 +1,15 @@
 /**
  * Go's channels for TypeScript: `Channel` (Go's `chan T`), `select` with
- * receive, send and default cases, and the timers that select loops wait on:
- * `after`, `Timer`, `Ticker` and `tick` (Go's `time.After`, `time.NewTimer`,
- * `time.NewTicker`, `time.Tick`).
+ * receive, send and default cases, `nil` (Go's nil channel), and the timers
+ * that select loops wait on: `after`, `Timer`, `Ticker`, `tick`, `sleep` and
+ * `afterFunc` (Go's `time.After`, `time.NewTimer`, `time.NewTicker`,
+ * `time.Tick`, `time.Sleep`, `time.AfterFunc`).
  *
  * @packageDocumentation
  */
 export { Channel, type RecvChannel, type RecvResult, type SendChannel } from './channel.js';
 export { ClosedChannelError } from './errors.js';
+export { nil } from './nil.js';
 export {
   recv,
   select,
@@ -21,6 +23,8 @@ export {
   type SendCase,
 } from './select.js';
 export { after } from './after.js';
+export { afterFunc } from './after-func.js';
+export { sleep } from './sleep.js';
 export { Timer } from './timer.js';
 export { Ticker } from './ticker.js';
 export { tick } from './tick.js';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Channel } from './channel.js';
 import { recv, select, send } from './select.js';
+import { pace } from './pace.js';
+import { busy } from '../../../tests/support/deadline.js';
 
 /**
  * Runs `work` while a 10 ms timer is pending beside it, and returns how late
@@ -75,5 +77,66 @@ describe('fairness to the event loop', () => {
       if (performance.now() - start > 5_000) break;
     }
     expect(fired).toBe(true);
+  });
+});
+
+describe('pacing bounds a slice by time, whatever each operation costs', () => {
+  // Counts, not wall-clock bounds: 3 ms of work per operation, a 10 ms timer
+  // set at the start; before the fix, the clock was read every 32
+  // operations, so the timer waited ~100 ms, past the 30th operation.
+  it('a timer fires before the tenth of a loop of receives, each followed by 3 ms of work', async () => {
+    const ch = new Channel<number>(64);
+    for (let i = 0; i < 40; i++) ch.trySend(i);
+    ch.close();
+    let done = 0;
+    let doneWhenFired = -1;
+    setTimeout(() => (doneWhenFired = done), 10);
+    for await (const _ of ch) {
+      busy(3);
+      done++;
+    }
+    expect(done).toBe(40);
+    expect(doneWhenFired).toBeGreaterThanOrEqual(0);
+    expect(doneWhenFired).toBeLessThan(10);
+  });
+
+  it('a loop of tryRecv() and pace() with 3 ms of work each lets a timer fire before the tenth', async () => {
+    const ch = new Channel<number>(64);
+    for (let i = 0; i < 40; i++) ch.trySend(i);
+    let done = 0;
+    let doneWhenFired = -1;
+    setTimeout(() => (doneWhenFired = done), 10);
+    for (let next = ch.tryRecv(); next !== undefined; next = ch.tryRecv()) {
+      busy(3);
+      done++;
+      const wait = pace();
+      if (wait !== null) await wait;
+    }
+    expect(done).toBe(40);
+    expect(doneWhenFired).toBeGreaterThanOrEqual(0);
+    expect(doneWhenFired).toBeLessThan(10);
+  });
+
+  it('after a run of fast operations, slow ones let a timer fire within one window of 32 operations', async () => {
+    // The window between clock reads grows to 32 operations while they are
+    // fast, so slow ones that follow in the same slice are caught at the
+    // end of that window at the latest (16 rounds of two operations), and
+    // each slice after starts its window at 1 again (pace.ts's invariants).
+    const ch = new Channel<number>(1);
+    for (let i = 0; i < 100_000; i++) {
+      await ch.send(i);
+      await ch.recv();
+    }
+    let done = 0;
+    let doneWhenFired = -1;
+    setTimeout(() => (doneWhenFired = done), 10);
+    for (let i = 0; i < 40; i++) {
+      await ch.send(i);
+      await ch.recv();
+      busy(3);
+      done++;
+    }
+    expect(doneWhenFired).toBeGreaterThanOrEqual(0);
+    expect(doneWhenFired).toBeLessThanOrEqual(16);
   });
 });

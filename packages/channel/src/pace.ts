@@ -4,27 +4,46 @@
  * An operation that completes at once resolves its promise at once, and the
  * caller resumes in a microtask. A loop of such operations therefore never
  * returns to the event loop: timers, I/O and rendering starve (Go's scheduler
- * preempts a goroutine that runs too long; a microtask queue does not).
+ * preempts a goroutine that runs too long, sysmon's `forcePreemptNS`, 10 ms;
+ * a microtask queue does not).
  *
- * So every operation that completes without parking asks `pace()` how to
- * resolve. About once per `SLICE_MS` of channel work that has not let the
- * event loop turn, `pace()` opens a gate: until the next macrotask, every
- * operation that completes at once still completes (its effect on the
- * channel happens now), but its caller resumes only after that macrotask, so
- * the microtask queue drains and the event loop runs timers and I/O.
+ * So every operation that completes without parking (the channels', the
+ * locks', the semaphore's, Once's, WaitGroup's, errgroup's, the pool's take
+ * of a queued job) asks `pace()` how to resolve. Once `SLICE_MS` of work
+ * has run without the event loop turning, `pace()` opens a gate: until the
+ * next macrotask, every operation that completes at once still completes
+ * (its effect happens now), but its caller resumes only after that
+ * macrotask, so the microtask queue drains and the event loop runs timers
+ * and I/O.
  *
- * The cost is a counter decrement per operation and a clock read every
- * `CHECK_EVERY` operations; the yield itself costs one macrotask per slice.
+ * Invariants:
+ *  - The clock is read at the first operation of every slice, and then
+ *    after windows of `span` operations, where `span` starts at 1 in each
+ *    slice and doubles (up to `CHECK_EVERY`) only while a whole window ran
+ *    within one tick of the clock. So a slice of operations that each take
+ *    as long as a 3 ms handler reads the clock at every operation and ends
+ *    after the first one past `SLICE_MS`; a slice of fast operations reads
+ *    it once per `CHECK_EVERY` after a ramp of five reads.
+ *  - A slice therefore ends at most about `2 * SLICE_MS` (plus one
+ *    operation) after it began, for operations of even duration; a loop
+ *    whose operations turn slow in the middle of a slice, after the ramp,
+ *    can overrun by up to `CHECK_EVERY` of them, once: the next slice
+ *    starts its ramp at 1 again.
+ *
+ * The cost is a counter decrement per operation, a clock read every
+ * `CHECK_EVERY` operations (and five more per slice), and one macrotask per
+ * slice.
  */
 
 import { hooks } from './hooks.js';
 
-/** Operations between two reads of the clock. */
+/** The most operations between two reads of the clock. */
 const CHECK_EVERY = 32;
 /**
  * How long channel work may run before the event loop gets a turn, in ms.
  * The clock is `Date.now()`, whole milliseconds: a slice ends once the clock
- * has moved on by more than this, after between 1 and 2 ms of work.
+ * has moved on by more than this, after between 1 and 2 ms of work (and
+ * the operation in progress when the clock was read).
  */
 const SLICE_MS = 1;
 
@@ -61,9 +80,13 @@ export const RESOLVED: Promise<void> = Promise.resolve();
 // checks per operation, 2% of a recv loop's instructions); a `var` has none.
 
 /** Operations left before the next clock read. */
-var budget = CHECK_EVERY;
-/** When the current run of channel work without a macrotask began. */
+var budget = 1;
+/** The length of the current window (operations between two clock reads): 1 at a slice's start, doubling to CHECK_EVERY. */
+let span = 1;
+/** When the current run of work without a macrotask began. */
 let sliceStart = 0;
+/** The clock at the last read: a window that ends on the same tick doubles the next one. */
+let lastRead = 0;
 /** True while the sentinel macrotask is scheduled; it runs once the event loop has turned. */
 let sentinelScheduled = false;
 /** While open: the promise that resolves on the sentinel's macrotask, and its resolver. */
@@ -72,6 +95,9 @@ let openGate: (() => void) | null = null;
 
 function sentinel(): void {
   sentinelScheduled = false;
+  // The event loop has turned: the next operation starts a slice, and a
+  // slice reads the clock at its first operations (see the invariants).
+  budget = span = 1;
   const resolve = openGate;
   gate = openGate = null;
   if (resolve !== null) resolve();
@@ -105,10 +131,12 @@ export function pace(): Promise<void> | null {
   return checkClock();
 }
 
-/** The slow half of `pace()`: reads the clock, and opens the gate once the slice is used up. */
+/** The slow half of `pace()`: reads the clock, sizes the next window, and opens the gate once the slice is used up. */
 function checkClock(): Promise<void> | null {
-  budget = CHECK_EVERY;
-  if (hooks !== null && !hooks.pacing) return null; // seam: pacing off under a test scheduler
+  if (hooks !== null && !hooks.pacing) {
+    budget = CHECK_EVERY; // seam: pacing off under a test scheduler
+    return null;
+  }
   // Date.now() rather than performance.now(): in Node the latter is
   // JavaScript around a binding, which the optimizing compiler inlines here
   // and recompiles in every program (measured: a tenth of the compilation in
@@ -117,10 +145,17 @@ function checkClock(): Promise<void> | null {
   if (!sentinelScheduled) {
     // First check since the event loop last turned: the slice starts now.
     sentinelScheduled = true;
-    sliceStart = now;
+    sliceStart = lastRead = now;
+    budget = span = 1;
     macrotask(sentinel);
     return null;
   }
+  // A window that ended on the tick it began is fast: double the next one.
+  // One that saw the clock move may hold slow operations: read it at every
+  // operation until a window is fast again.
+  span = now === lastRead ? (span < CHECK_EVERY ? span * 2 : CHECK_EVERY) : 1;
+  budget = span;
+  lastRead = now;
   if (now - sliceStart <= SLICE_MS) return null;
   gate = new Promise<void>((resolve) => (openGate = resolve));
   return gate;

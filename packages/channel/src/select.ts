@@ -307,7 +307,8 @@ export function parkCases(cases: readonly Case[], wait: SelectWait, kind: Waiter
 }
 
 function asChannel<T>(channel: RecvChannel<T> | SendChannel<T> | null | undefined, what: 'recv' | 'send'): Channel<T> | null {
-  if (channel instanceof Channel) return channel;
+  // The nil channel (nil.ts) carries recv(null)'s case as its own: its cases are null's.
+  if (channel instanceof Channel) return channel.recvCase === NIL_RECV ? null : channel;
   if (channel === null || channel === undefined) return null;
   throw new TypeError(`${what}: expected a Channel or null, got ${describe(channel)}`);
 }

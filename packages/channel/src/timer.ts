@@ -2,6 +2,7 @@ import { checkDelay } from './after.js';
 import { Alarm, now } from './alarm.js';
 import { timeNow } from './hooks.js';
 import { Channel, type RecvChannel } from './channel.js';
+import { nil } from './nil.js';
 
 /*
  * Timer follows Go 1.23's time.Timer: its channel behaves as if unbuffered,
@@ -14,7 +15,23 @@ import { Channel, type RecvChannel } from './channel.js';
  *    and only after the alarm rang: stop() and reset() empty it before they
  *    return, so no value from before them is ever received.
  *  - The channel is never closed, as in Go.
+ *  - A timer made by afterFunc (`#func` set) has the nil channel and calls
+ *    its function instead of sending, always from a timer callback, never
+ *    within the call that started it (Go runs f in its own goroutine).
  */
+
+/** Set by funcTimer around the one `new Timer` it makes: the function that timer calls instead of sending. */
+let funcOfNext: (() => unknown) | null = null;
+
+/** @internal afterFunc's timer (after-func.ts): a Timer whose channel is nil and whose alarm calls `f`. */
+export function funcTimer(ms: number, f: () => unknown): Timer {
+  funcOfNext = f;
+  try {
+    return new Timer(ms);
+  } finally {
+    funcOfNext = null;
+  }
+}
 
 /**
  * Timer is Go's `time.Timer` (`time.NewTimer(d)`): once `ms` milliseconds
@@ -41,8 +58,10 @@ export class Timer {
   readonly #channel: Channel<Date>;
   /** The pending setTimeout, if any; cleared by stop and reset. */
   readonly #alarm: Alarm;
-  /** Whether the value of the latest start is still to be sent. */
+  /** Whether the value of the latest start is still to be sent (or, for afterFunc, its function still to be called). */
   #active = false;
+  /** afterFunc's function, called instead of sending; null for a plain timer. */
+  readonly #func: (() => unknown) | null;
 
   /**
    * Starts a timer, as Go's `time.NewTimer(d)`.
@@ -54,12 +73,24 @@ export class Timer {
    */
   constructor(ms: number) {
     checkDelay(ms);
-    const channel = new Channel<Date>(1);
-    this.c = this.#channel = channel;
-    this.#alarm = new Alarm(() => {
-      this.#active = false;
-      channel.trySend(timeNow()); // seam: virtual time
-    });
+    const f = funcOfNext;
+    funcOfNext = null;
+    this.#func = f;
+    if (f === null) {
+      const channel = new Channel<Date>(1);
+      this.c = this.#channel = channel;
+      this.#alarm = new Alarm(() => {
+        this.#active = false;
+        channel.trySend(timeNow()); // seam: virtual time
+      });
+    } else {
+      // Go's AfterFunc: t.C is nil, and the timer calls f.
+      this.c = this.#channel = nil;
+      this.#alarm = new Alarm(() => {
+        this.#active = false;
+        f();
+      });
+    }
     this.#start(ms);
   }
 
@@ -99,6 +130,11 @@ export class Timer {
   }
 
   #start(ms: number): void {
+    if (this.#func !== null) {
+      this.#active = true;
+      if (ms !== Infinity) this.#alarm.setAtLater(now() + ms);
+      return;
+    }
     if (ms <= 0) {
       this.#channel.trySend(timeNow()); // seam: virtual time
       return;

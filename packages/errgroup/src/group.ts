@@ -1,4 +1,4 @@
-import { Channel, describe } from '@gochan/channel';
+import { Channel, describe, pace } from '@gochan/channel';
 import { background, withCancelCause, type CancelCauseFunc, type Context } from '@gochan/context';
 import { WaitGroup } from '@gochan/waitgroup';
 
@@ -82,7 +82,10 @@ export class Group {
     if (sem === null || sem.trySend(TOKEN)) {
       this.#wg.add(1);
       this.#run(fn, sem);
-      return RESOLVED;
+      // Started without waiting: paced as a channel operation is (pace.ts),
+      // so that a loop of go() calls lets timers and I/O run.
+      const wait = pace();
+      return wait === null ? RESOLVED : wait.then(noop);
     }
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
     this.#wg.add(1);
@@ -200,3 +203,5 @@ function checkFn(fn: unknown): asserts fn is () => unknown {
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
+
+function noop(): void {}

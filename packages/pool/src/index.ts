@@ -9,8 +9,9 @@
  */
 export { WorkerPool, CANCEL_GRACE_MS } from './pool.js';
 export { LeaseLostError, PoolClosedError } from './errors.js';
+export { StoreClosedError } from './store-closed.js';
 export { DEFAULT_MAX_ATTEMPTS, DEFAULT_QUEUE_SIZE, MAX_JOB_ID_LENGTH, defaultBackoff, type PoolOptions } from './options.js';
-export { jsonCodec, type Codec } from './codec.js';
+export { jsonCodec, type Codec, type JsonPayload, type PayloadCodec } from './codec.js';
 export type { FeedStats } from './store-feed.js';
 export type { ErrorHandler, Handler, Job } from './job.js';
 export type { FailEvent, FinishEvent, PoolObserver, RetryEvent, ShutdownEvent, StartEvent, SubmitEvent } from './observer.js';

@@ -1,6 +1,8 @@
 import { describe } from '@gochan/channel';
 import { isContext, type Context } from '@gochan/context';
 import { jsonCodec, type Codec } from './codec.js';
+
+export type { PayloadCodec } from './codec.js';
 import type { ErrorHandler, Handler } from './job.js';
 import type { PoolObserver } from './observer.js';
 import type { Store } from './store.js';
@@ -71,7 +73,9 @@ export interface PoolOptions<P, R> {
    */
   backoff?: ((attempt: number) => number) | undefined;
   /**
-   * With a store: how payloads are turned into text and back.
+   * With a store: how payloads are turned into text and back. Required
+   * for a payload type the default JSON codec does not give back unchanged
+   * (a Date, a Map, a bigint: see {@link PayloadCodec}).
    * @default {@link jsonCodec}
    */
   codec?: Codec<P> | undefined;

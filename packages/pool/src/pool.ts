@@ -4,7 +4,7 @@ import { WaitGroup } from '@gochan/waitgroup';
 import { PoolClosedError } from './errors.js';
 import { JobContext } from './job-context.js';
 import type { ErrorHandler, Handler, Job } from './job.js';
-import { checkJob, checkTimeout, resolveOptions, type PoolOptions } from './options.js';
+import { checkJob, checkTimeout, resolveOptions, type PayloadCodec, type PoolOptions } from './options.js';
 import type { PoolStats, ShutdownReport, WorkerStats } from './stats.js';
 import { Observation, type Timed } from './observer.js';
 import { StoreFeed } from './store-feed.js';
@@ -141,7 +141,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    *   fractional `queueSize`, a `handler` or `onError` that is not a
    *   function, or a `ctx` that is not a Context.
    */
-  constructor(options: PoolOptions<P, R>) {
+  constructor(options: PoolOptions<P, R> & PayloadCodec<P>) {
     const { workers, queueSize, handler, ctx, onError, stored, observer } = resolveOptions(options);
     this.#observation = observer === undefined ? undefined : new Observation(observer);
     this.#timed = observer !== undefined && stored === undefined;

@@ -4,6 +4,7 @@ import type { Codec } from './codec.js';
 import { LeaseLostError, PoolClosedError } from './errors.js';
 import type { Job } from './job.js';
 import type { StoreStats } from './stats.js';
+import { StoreClosedNotice } from './store-closed.js';
 import type { ClaimedJob, Store, SubmitResult } from './store.js';
 
 /*
@@ -102,6 +103,8 @@ export class StoreFeed<P> {
   /** Set while a renewal is in flight, so that a slow store never sees two at once. */
   #renewing = false;
   readonly #stats: FeedStats = { held: 0, leasesLost: 0, renewFailures: 0, storeErrors: 0 };
+  /** Tells, once, that the store was closed under the pool. */
+  readonly #closedNotice: StoreClosedNotice = new StoreClosedNotice();
   /** Resolves once the feeder loop has ended and closed the channel. */
   readonly fed: Promise<void>;
 
@@ -222,8 +225,9 @@ export class StoreFeed<P> {
           pause = 0;
         } catch (error) {
           if (signal.aborted) break;
-          // The store failed (unreachable, busy): say so, wait, and try again; never end while the pool runs.
           this.#stats.storeErrors++;
+          if (this.#closedNotice.tell(error)) break; // closed under the pool: it never reopens
+          // The store failed (unreachable, busy): say so, wait, and try again; never end while the pool runs.
           pause = Math.min(Math.max(2 * pause, 50), 5_000);
           console.error(`pool: claiming from the store failed (retrying in ${pause} ms):`, error);
           await new Promise((resolve) => setTimeout(resolve, pause));
@@ -390,7 +394,7 @@ export class StoreFeed<P> {
       (error: unknown) => {
         this.#renewing = false;
         this.#stats.renewFailures++;
-        console.error('pool: renewing the leases failed:', error);
+        if (!this.#closedNotice.tell(error)) console.error('pool: renewing the leases failed:', error);
       },
     );
   }
@@ -402,7 +406,7 @@ export class StoreFeed<P> {
       (error: unknown) => {
         this.#writes.delete(tracked);
         this.#stats.storeErrors++;
-        console.error('pool: writing to the store failed:', error);
+        if (!this.#closedNotice.tell(error)) console.error('pool: writing to the store failed:', error);
       },
     );
     this.#writes.add(tracked);

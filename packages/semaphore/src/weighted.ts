@@ -1,4 +1,4 @@
-import { currentHooks, describe } from '@gochan/channel';
+import { currentHooks, describe, pace } from '@gochan/channel';
 
 /*
  * Weighted follows golang.org/x/sync/semaphore: a count of weight in use,
@@ -160,7 +160,10 @@ export class Weighted {
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
     if (this.#size - this.#current >= n && this.#waiters.head === null) {
       this.#current += n;
-      return RESOLVED;
+      // Paced as a channel operation is (pace.ts), so that a loop of
+      // acquires that never wait still lets timers and I/O run.
+      const wait = pace();
+      return wait === null ? RESOLVED : wait.then(noop);
     }
     const waiter = new Waiter(n, signal);
     // Doomed (more than the size): it waits for the abort but is never
@@ -214,7 +217,12 @@ export class Weighted {
       this.#current += waiter.n;
       waiters.remove(waiter);
       if (waiter.signal !== undefined) waiter.signal.removeEventListener('abort', waiter);
-      waiter.resolve();
+      // While pace()'s gate is open, acquires granted at once resume after
+      // it; a waiter served now resumes after it too, behind them, so that
+      // callers resume in the order they were granted (FIFO, as observed).
+      const wait = pace();
+      if (wait === null) waiter.resolve();
+      else void wait.then(waiter.resolve);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { checkLease, checkMaxCrashes, type ClaimedJob, type DeadJob, type NewStoredJob, type Store, type StoreCounts, type SubmitResult } from '@gochan/pool';
+import { StoreClosedError, checkLease, checkMaxCrashes, type ClaimedJob, type DeadJob, type NewStoredJob, type Store, type StoreCounts, type SubmitResult } from '@gochan/pool';
 import { createClient, type RedisClientType } from '@redis/client';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -829,7 +829,7 @@ function fieldMap(list: readonly string[]): Map<string, string> {
 }
 
 function closedError(): Error {
-  return new Error('The RedisStore is closed');
+  return new StoreClosedError('The RedisStore is closed');
 }
 
 /** Resolves as `promise` does, or rejects with the signal's reason once it aborts. */

@@ -1,4 +1,4 @@
-import { checkLease, checkMaxCrashes, parkClaim, type ClaimedJob, type DeadJob, type NewStoredJob, type Store, type StoreCounts, type SubmitResult } from '@gochan/pool';
+import { StoreClosedError, checkLease, checkMaxCrashes, parkClaim, type ClaimedJob, type DeadJob, type NewStoredJob, type Store, type StoreCounts, type SubmitResult } from '@gochan/pool';
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -580,7 +580,7 @@ function checkSynchronous(synchronous: unknown): 'full' | 'normal' {
 }
 
 function closedError(path: string): Error {
-  return new Error(`The SqliteStore on ${path} is closed`);
+  return new StoreClosedError(`The SqliteStore on ${path} is closed`);
 }
 
 /** A received value for an error message, as @gochan/pool renders them: `got 0`, `got "x"`, `got an object`. */

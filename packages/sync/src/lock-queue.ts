@@ -1,4 +1,4 @@
-import { currentHooks } from '@gochan/channel';
+import { currentHooks, pace } from '@gochan/channel';
 
 /*
  * LockQueue is what Go's sync.Mutex and RWMutex park on: the runtime's
@@ -117,7 +117,12 @@ export class LockQueue {
       this.held += waiter.n;
       this.#unlink(waiter);
       if (waiter.signal !== undefined) waiter.signal.removeEventListener('abort', waiter);
-      waiter.resolve(waiter.value);
+      // While pace()'s gate is open, locks taken at once resume after it; a
+      // waiter served now resumes after it too, behind them, so that holders
+      // resume in the order they were granted.
+      const wait = pace();
+      if (wait === null) waiter.resolve(waiter.value);
+      else resumeAfter(wait, waiter);
     }
   }
 
@@ -132,6 +137,11 @@ export class LockQueue {
   }
 }
 
+
+/** Resolves a served waiter once pace()'s gate opens (a function of its own: the serve loop's variable moves on). */
+function resumeAfter(wait: Promise<void>, waiter: Waiter): void {
+  void wait.then(() => waiter.resolve(waiter.value));
+}
 
 /**
  * The promise executor of every parked lock, bound to the Waiter being built:

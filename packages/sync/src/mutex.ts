@@ -1,3 +1,4 @@
+import { pace } from '@gochan/channel';
 import { LockQueue } from './lock-queue.js';
 
 /*
@@ -49,8 +50,19 @@ export class Mutex {
    */
   lock(signal?: AbortSignal): Promise<Disposable> {
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    if (this.#queue.tryTake(1)) return this.#granted;
+    if (this.#queue.tryTake(1)) {
+      // Taken without waiting: paced as a channel operation is (pace.ts), so
+      // that a loop of uncontended locks still lets timers and I/O run, as
+      // Go's scheduler preempts a goroutine that never blocks.
+      const wait = pace();
+      return wait === null ? this.#granted : this.#afterGate(wait);
+    }
     return this.#queue.take(1, this.#unlocker, signal);
+  }
+
+  /** lock()'s result when held at pace()'s gate: the lock is taken; the caller resumes after the event loop's turn. */
+  #afterGate(wait: Promise<void>): Promise<Disposable> {
+    return wait.then(() => this.#unlocker);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { describe } from '@gochan/channel';
+import { describe, pace } from '@gochan/channel';
 
 /*
  * Once, onceFunc and onceValue: Go's sync.Once and its Go 1.21 helpers.
@@ -42,7 +42,12 @@ export class Once {
    * @throws TypeError if `fn` is not a function.
    */
   do(fn: () => unknown): Promise<void> {
-    if (this.#done !== undefined) return this.#done;
+    if (this.#done !== undefined) {
+      // Paced as a channel operation is (pace.ts): a loop of once.do() calls
+      // after the first must still let timers and I/O run.
+      const wait = pace();
+      return wait === null ? this.#done : afterBoth(wait, this.#done);
+    }
     if (typeof fn !== 'function') return Promise.reject(new TypeError(`Expected \`fn\` to be a function, got ${describe(fn)}`));
     let first: Promise<void>;
     try {
@@ -105,3 +110,8 @@ export function onceValue<T>(fn: () => T): () => T {
 }
 
 function noop(): void {}
+
+/** Resolves once both the gate and the first call have settled (the latter always resolves: it is #done). */
+function afterBoth(wait: Promise<void>, done: Promise<void>): Promise<void> {
+  return wait.then(() => done);
+}

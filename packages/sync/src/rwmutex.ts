@@ -1,3 +1,5 @@
+import { pace } from '@gochan/channel';
+import type { Locker } from './cond.js';
 import { LockQueue } from './lock-queue.js';
 
 /*
@@ -60,7 +62,10 @@ export class RWMutex {
    */
   lock(signal?: AbortSignal): Promise<Disposable> {
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    if (this.#queue.tryTake(MAX_READERS)) return this.#locked;
+    if (this.#queue.tryTake(MAX_READERS)) {
+      const wait = pace(); // paced as Mutex.lock is
+      return wait === null ? this.#locked : afterGate(wait, this.#unlocker);
+    }
     return this.#queue.take(MAX_READERS, this.#unlocker, signal);
   }
 
@@ -95,7 +100,10 @@ export class RWMutex {
    */
   rLock(signal?: AbortSignal): Promise<Disposable> {
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-    if (this.#queue.tryTake(1)) return this.#rLocked;
+    if (this.#queue.tryTake(1)) {
+      const wait = pace(); // paced as Mutex.lock is
+      return wait === null ? this.#rLocked : afterGate(wait, this.#rUnlocker);
+    }
     return this.#queue.take(1, this.#rUnlocker, signal);
   }
 
@@ -110,6 +118,15 @@ export class RWMutex {
   }
 
   /**
+   * rLocker returns a {@link Locker} whose `lock` and `unlock` are this
+   * RWMutex's `rLock` and `rUnlock`, Go's `rw.RLocker()`: for a
+   * {@link Cond} over the read side.
+   */
+  rLocker(): Locker {
+    return { lock: () => this.rLock(), unlock: () => this.rUnlock() };
+  }
+
+  /**
    * rUnlock releases one read lock, Go's `rw.RUnlock()`; the last reader to
    * leave lets a waiting writer in.
    *
@@ -121,4 +138,9 @@ export class RWMutex {
     if (held === 0 || held === MAX_READERS) throw new Error('sync: RUnlock of unlocked RWMutex');
     this.#queue.give(1);
   }
+}
+
+/** A lock taken at once but held at pace()'s gate: resolves to its unlocker after the event loop's turn. */
+function afterGate(wait: Promise<void>, unlocker: Disposable): Promise<Disposable> {
+  return wait.then(() => unlocker);
 }

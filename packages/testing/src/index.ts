@@ -6,7 +6,9 @@
  * explores their interleavings, and shrinks and replays a failing one; a
  * run where nothing can move fails with Go's "all goroutines are asleep -
  * deadlock!". {@link watchDeadlocks} reports the same in a Node program,
- * and {@link dump} lists the parked operations of a live one.
+ * {@link main} runs a program's main as Go's (once it returns, the program
+ * exits, whatever is still parked), and {@link dump} lists the parked
+ * operations of a live one.
  *
  * @packageDocumentation
  */
@@ -15,5 +17,6 @@ export { GoScheduler, scheduler, type SchedulerOptions } from './scheduler.js';
 export { ChoiceScheduler } from './choice-scheduler.js';
 export { DeadlockError } from './deadlock-error.js';
 export { watchDeadlocks, type DeadlockAction, type WatchOptions } from './watch.js';
+export { main } from './main.js';
 export { dump } from './dump.js';
 export { label } from './labels.js';

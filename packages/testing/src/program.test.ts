@@ -74,4 +74,29 @@ describe('a Node program under watchDeadlocks()', () => {
     const ran = runProgram('ends-normally.mjs');
     expect(ran).toEqual({ status: 0, stdout: 'sum 5050 timer 0\n', stderr: '' });
   });
+
+  test('main(): the sieve of Eratosthenes returns with 51 goroutines parked and exits 0 with no report, as Go', () => {
+    const ran = runProgram('sieve.mjs');
+    expect(ran.stderr).toBe('');
+    expect(ran.status).toBe(0);
+    const primes = ran.stdout.trim().split(' ').map(Number);
+    expect(primes).toHaveLength(50);
+    expect(primes.slice(0, 5)).toEqual([2, 3, 5, 7, 11]);
+    expect(primes.at(-1)).toBe(229);
+  });
+
+  test('main(): a ping-pong that stops reading exits 0 with no report, as Go', () => {
+    expect(runProgram('ping-pong-stops.mjs')).toEqual({ status: 0, stdout: 'hits 10\n', stderr: '' });
+  });
+
+  test('main(): a deadlock while main still waits is reported, exit status 2', () => {
+    const ran = runProgram('main-waits.mjs');
+    expect(ran.stderr).toBe(`${GO}goroutine 1 [chan receive]:\n    receive from chan "ch" (unbuffered)\n\ngoroutine 2 [chan receive]:\n    receive from chan "ch" (unbuffered)\n`);
+    expect(ran.status).toBe(2);
+    expect(ran.stdout).toBe('');
+  });
+
+  test('main(): an exit code the program set is kept, and nothing parked is reported', () => {
+    expect(runProgram('main-exit-code.mjs')).toEqual({ status: 3, stdout: '', stderr: '' });
+  });
 });

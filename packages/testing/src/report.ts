@@ -1,4 +1,4 @@
-import { Channel, type ParkReason } from '@gochan/channel';
+import { Channel, nil, type ParkReason } from '@gochan/channel';
 import { labelOf, madeAtOf } from './labels.js';
 import type { ParkedOperation } from './parked.js';
 
@@ -56,12 +56,13 @@ export function describeTarget(op: ParkedOperation): string {
     return `select on ${cases.join(', ')}`;
   }
   if (on instanceof Channel) {
-    const verb = op.reason === 'chan send' ? 'send on' : op.reason === 'chan receive (range)' ? 'range over' : 'receive from';
+    const verb = op.reason.startsWith('chan send') ? 'send on' : op.reason === 'chan receive (range)' ? 'range over' : 'receive from';
     return `${verb} ${describeChannel(on)}`;
   }
+  if (op.reason === 'sleep') return `sleep for ${String(on)} ms`;
   if (on !== null && typeof on === 'object') {
     const name = labelOf(on);
-    const kind = op.reason === 'sync.WaitGroup.Wait' ? 'WaitGroup' : 'semaphore';
+    const kind = op.reason === 'sync.WaitGroup.Wait' ? 'WaitGroup' : op.reason === 'sync.Cond.Wait' ? 'Cond' : 'semaphore';
     const count = op.reason === 'sync.WaitGroup.Wait' && typeof (on as { count?: unknown }).count === 'number' ? ` (counter ${(on as { count: number }).count})` : '';
     return `wait on ${kind}${name ? ` "${name}"` : ''}${count}`;
   }
@@ -77,6 +78,7 @@ function describeCase(c: unknown): string | undefined {
 
 /** A channel in words: its label or birthplace, and its buffer. */
 export function describeChannel(channel: Channel<unknown>): string {
+  if (channel === nil) return 'the nil chan (never ready)';
   const name = labelOf(channel);
   const made = madeAtOf(channel);
   const who = name !== undefined ? `chan "${name}"` : made !== undefined ? `chan made at ${made}` : 'an unlabelled chan';

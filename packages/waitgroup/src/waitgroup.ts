@@ -1,4 +1,7 @@
-import { currentHooks, describe } from '@gochan/channel';
+import { currentHooks, describe, pace } from '@gochan/channel';
+
+/** wait()'s result on an idle group: resolved, shared, so that it allocates nothing. */
+const RESOLVED: Promise<void> = Promise.resolve();
 
 // WaitGroup: Go's sync.WaitGroup on a single-threaded event loop.
 //
@@ -117,7 +120,10 @@ export class WaitGroup {
       return Promise.reject(signal.reason);
     }
     if (this.#count === 0) {
-      return Promise.resolve();
+      // Paced as a channel operation is (pace.ts): a loop that waits on an
+      // idle group must still let timers and I/O run.
+      const wait = pace();
+      return wait === null ? RESOLVED : wait.then(noop);
     }
     const promise = new Promise<void>((resolve, reject) => {
       if (signal === undefined) {
@@ -204,3 +210,5 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     typeof (value as { then?: unknown }).then === 'function'
   );
 }
+
+function noop(): void {}
