@@ -2,6 +2,7 @@ import type { RequestListener, ServerResponse } from 'node:http';
 import { dashboardPage, streamDashboard } from './dashboard.js';
 import type { TaskPool } from './task-pool.js';
 import type { Telemetry } from './telemetry.js';
+import { MAX_BODY_BYTES, wholeRequest } from './whole-request.js';
 
 /** MAX_ID_LENGTH is the longest task id accepted, in characters. */
 export const MAX_ID_LENGTH = 256;
@@ -17,7 +18,7 @@ export interface Admission {
 }
 
 /** The methods every route answers: HEAD as GET, without the body (Go's mux does the same for a GET pattern). */
-const ALLOW = 'GET, HEAD';
+export const ALLOW = 'GET, HEAD';
 
 /**
  * createHandler makes the server's request listener:
@@ -36,6 +37,9 @@ const ALLOW = 'GET, HEAD';
  *   another method, 400 for a bad id (control or format characters
  *   included: a bidi override would turn a log line around), 503 once
  *   shutdown has begun.
+ * - A task is queued only once its whole request has arrived (a body is
+ *   read and ignored; over {@link MAX_BODY_BYTES}: 413); one whose body is
+ *   cut or malformed is never queued.
  */
 export function createHandler(pool: TaskPool, admission: Admission, telemetry: Telemetry): RequestListener {
   return (request, response) => {
@@ -83,10 +87,21 @@ export function createHandler(pool: TaskPool, admission: Admission, telemetry: T
       reply(response, 400, `${problem}\n`);
       return;
     }
-    addTask(pool, admission, telemetry, response, route.id).catch((error: unknown) => {
-      // Not expected; but one request's trouble must not take the server down. The id is checked: printable.
-      telemetry.log.error(`GET /task/${route.id}: ${String(error)}`, { jobId: route.id });
-      reply(response, 500, 'Internal server error\n');
+    const { id } = route;
+    // The task is queued only once the whole request has arrived: a body
+    // that is cut or malformed (answered 400 by the server's clientError
+    // listener) queues nothing.
+    void wholeRequest(request).then((reading) => {
+      if (reading === 'cut') return;
+      if (reading === 'too-large') {
+        reply(response, 413, `Expected no body, or one of at most ${MAX_BODY_BYTES} bytes (it is ignored)\n`, { Connection: 'close' });
+        return;
+      }
+      addTask(pool, admission, telemetry, response, id).catch((error: unknown) => {
+        // Not expected; but one request's trouble must not take the server down. The id is checked: printable.
+        telemetry.log.error(`GET /task/${id}: ${String(error)}`, { jobId: id });
+        reply(response, 500, 'Internal server error\n');
+      });
     });
   };
 }
