@@ -26,8 +26,9 @@ export interface ServeOptions {
  * within the store) and LEASE_MS (10000: how long a stored task stays with
  * a process that stopped renewing it). LOG_FORMAT (`text`, the article's
  * lines; `json`: one JSON object per line). HEADERS_TIMEOUT_MS (10000),
- * REQUEST_TIMEOUT_MS (30000), KEEP_ALIVE_TIMEOUT_MS (5000) and
- * MAX_CONNECTIONS (900): see {@link HttpLimits}. An invalid setting is named
+ * REQUEST_TIMEOUT_MS (30000), KEEP_ALIVE_TIMEOUT_MS (5000),
+ * MAX_CONNECTIONS (900) and MAX_CONNECTIONS_PER_ADDRESS (256): see
+ * {@link HttpLimits}. An invalid setting is named
  * and the exit status is 2; a port that cannot be listened on, or a store
  * that cannot be opened, 1.
  *
@@ -96,6 +97,7 @@ function readSettings({ defaultStore, stores }: ServeOptions): AppOptions & { po
       requestTimeoutMs: integerFromEnv('REQUEST_TIMEOUT_MS', DEFAULT_LIMITS.requestTimeoutMs, 1),
       keepAliveTimeoutMs: integerFromEnv('KEEP_ALIVE_TIMEOUT_MS', DEFAULT_LIMITS.keepAliveTimeoutMs, 1),
       maxConnections: integerFromEnv('MAX_CONNECTIONS', DEFAULT_LIMITS.maxConnections, 1),
+      maxConnectionsPerAddress: integerFromEnv('MAX_CONNECTIONS_PER_ADDRESS', DEFAULT_LIMITS.maxConnectionsPerAddress, 1),
     };
     const telemetry = new Telemetry(logFor(parseLogFormat(process.env.LOG_FORMAT)));
     return {
