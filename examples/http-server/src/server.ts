@@ -38,6 +38,8 @@ export interface App {
   readonly pool: TaskPool;
   /** App.telemetry has the server's lines, metrics and the dashboard's history. */
   readonly telemetry: Telemetry;
+  /** App.warnings are what the operator should know of the store at start (a Redis that persists nothing): `serve` prints them on stderr. */
+  readonly warnings?: readonly string[];
   /** listen starts accepting connections on `port` (0: any free port) and resolves with the port. */
   listen(port: number, host?: string): Promise<number>;
   /**
