@@ -2,7 +2,7 @@ import type { RequestListener, ServerResponse } from 'node:http';
 import { dashboardPage, streamDashboard } from './dashboard.js';
 import type { TaskPool } from './task-pool.js';
 import { rateLimited } from './rate-limited.js';
-import { RETRY_AFTER_S, storeUnavailable, type StoreUnavailable } from './store-unavailable.js';
+import { storeUnavailable, type StoreUnavailable } from './store-unavailable.js';
 import type { Telemetry } from './telemetry.js';
 import { MAX_BODY_BYTES, wholeRequest } from './whole-request.js';
 
@@ -108,7 +108,7 @@ export function createHandler(pool: TaskPool, admission: Admission, telemetry: T
         const trouble = storeUnavailable(error);
         if (trouble !== undefined) {
           unavailable(id, trouble.reason);
-          reply(response, 503, unavailableBody(id, trouble), { 'Retry-After': String(RETRY_AFTER_S) });
+          reply(response, 503, unavailableBody(id, trouble), { 'Retry-After': String(trouble.retryAfterS) });
           return;
         }
         // Not expected; but one request's trouble must not take the server down. The id is checked: printable.
@@ -120,11 +120,11 @@ export function createHandler(pool: TaskPool, admission: Admission, telemetry: T
 }
 
 /** The 503 of a store that is unavailable: what became of the task, as far as the store can say, and when to try again. */
-function unavailableBody(id: string, { reason, notStored }: StoreUnavailable): string {
+function unavailableBody(id: string, { reason, notStored, retryAfterS }: StoreUnavailable): string {
   return notStored
-    ? `Task ID ${id} not added: the task store is unavailable (${reason}). Try again in ${RETRY_AFTER_S} s\n`
+    ? `Task ID ${id} not added: the task store is unavailable (${reason}). Try again in ${retryAfterS} s\n`
     : `Task ID ${id} not confirmed: the task store did not answer in time (${reason}); it may yet be stored and run. ` +
-        `Try again in ${RETRY_AFTER_S} s with the same ID: one already queued or running is not added twice\n`;
+        `Try again in ${retryAfterS} s with the same ID: one already queued or running is not added twice\n`;
 }
 
 /** Says on stderr, at most once a second, that submits were answered 503 because the store is unavailable. */

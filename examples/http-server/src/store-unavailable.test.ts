@@ -27,12 +27,12 @@ class ErrorReply extends Error {}
 
 describe('storeUnavailable: 503, not 500', () => {
   test("the Redis store's watchdog (a command not answered in time): unavailable, and the task may yet be stored", () => {
-    expect(storeUnavailable(new Error('Redis did not answer within 5000 ms'))).toEqual({ reason: 'Redis did not answer within 5000 ms', notStored: false });
+    expect(storeUnavailable(new Error('Redis did not answer within 5000 ms'))).toEqual({ reason: 'Redis did not answer within 5000 ms', notStored: false, retryAfterS: 5 });
   });
 
   test('a full disk, a busy file, an I/O error (SQLite codes): unavailable, and not stored (the transaction rolled back)', () => {
     for (const code of ['SQLITE_FULL', 'SQLITE_BUSY', 'SQLITE_IOERR_WRITE', 'SQLITE_READONLY']) {
-      expect(storeUnavailable(new SqliteError('database or disk is full', code)), code).toEqual({ reason: 'database or disk is full', notStored: true });
+      expect(storeUnavailable(new SqliteError('database or disk is full', code)), code).toEqual({ reason: 'database or disk is full', notStored: true, retryAfterS: 5 });
     }
   });
 
@@ -42,24 +42,25 @@ describe('storeUnavailable: 503, not 500', () => {
   });
 
   test("node-redis's offline and dropped connections, and Redis's LOADING, MISCONF, READONLY, OOM replies", () => {
-    expect(storeUnavailable(new ClientOfflineError('The client is offline'))).toEqual({ reason: 'The client is offline', notStored: true });
+    expect(storeUnavailable(new ClientOfflineError('The client is offline'))).toEqual({ reason: 'The client is offline', notStored: true, retryAfterS: 5 });
     expect(storeUnavailable(new SocketClosedUnexpectedlyError('Socket closed unexpectedly'))).toMatchObject({ notStored: false });
     for (const reply of ['LOADING Redis is loading the dataset in memory', 'MISCONF Redis is configured to save RDB snapshots, but it is unable to persist', 'READONLY You can\'t write against a read only replica.', 'OOM command not allowed']) {
-      expect(storeUnavailable(new ErrorReply(reply)), reply).toEqual({ reason: reply, notStored: true });
+      expect(storeUnavailable(new ErrorReply(reply)), reply).toEqual({ reason: reply, notStored: true, retryAfterS: 5 });
     }
   });
 
-  test("a store's typed error: by its name, its `stored` saying whether the task may be stored; found as a cause too", () => {
+  test("a store's typed error (as @gochan/pool's StoreUnavailableError): by its name; `stored: false` is not stored, `retryAfterMs` the Retry-After", () => {
     class StoreUnavailableError extends Error {
       override name = 'StoreUnavailableError';
-      constructor(message: string, readonly stored: boolean) {
+      constructor(message: string, readonly stored: boolean, readonly retryAfterMs?: number) {
         super(message);
       }
     }
-    expect(storeUnavailable(new StoreUnavailableError('Redis down: not stored', false))).toEqual({ reason: 'Redis down: not stored', notStored: true });
-    expect(storeUnavailable(new StoreUnavailableError('Redis slow', true))).toEqual({ reason: 'Redis slow', notStored: false });
+    expect(storeUnavailable(new StoreUnavailableError('Redis down: not stored', false, 1_500))).toEqual({ reason: 'Redis down: not stored', notStored: true, retryAfterS: 2 });
+    expect(storeUnavailable(new StoreUnavailableError('Redis slow', true))).toEqual({ reason: 'Redis slow', notStored: false, retryAfterS: 5 });
+    expect(storeUnavailable(new StoreUnavailableError('soon', false, 0))?.retryAfterS).toBe(1);
     const wrapped = new Error('Cannot submit job "x"', { cause: new SqliteError('database or disk is full', 'SQLITE_FULL') });
-    expect(storeUnavailable(wrapped)).toEqual({ reason: 'Cannot submit job "x"', notStored: true });
+    expect(storeUnavailable(wrapped)).toEqual({ reason: 'Cannot submit job "x"', notStored: true, retryAfterS: 5 });
   });
 
   test('a reason is one line, however the store words it', () => {

@@ -12,6 +12,8 @@ export interface StoreUnavailable {
    * time may still be applied, and the task run.
    */
   readonly notStored: boolean;
+  /** The `Retry-After`, in whole seconds: the store's own `retryAfterMs` rounded up, else {@link RETRY_AFTER_S}. */
+  readonly retryAfterS: number;
 }
 
 /** RETRY_AFTER_S is the `Retry-After` of a 503 for a store that is unavailable, in seconds: about a Redis reconnection or a SQLite busy wait. */
@@ -53,8 +55,9 @@ const TIMEOUT_WORDS = /\b(did not answer within|timed out|not stored in time|sto
  * needs no store package:
  *
  * - an error whose `name` (or class) ends in `UnavailableError` or
- *   `TimeoutError`, such as a store's own typed error; its boolean
- *   `stored`, if it has one, says whether the task may have been stored;
+ *   `TimeoutError`, such as `@gochan/pool`'s `StoreUnavailableError`; its
+ *   `stored: false` says the task was not stored, and its `retryAfterMs`
+ *   sets `Retry-After`;
  * - a system error of the network or the disk (`ECONNREFUSED`, `ENOSPC`…);
  * - a SQLite code of a full, busy, failing or read-only file (`SQLITE_FULL`…);
  *   SQLite rolled the transaction back: not stored;
@@ -70,12 +73,16 @@ export function storeUnavailable(error: unknown): StoreUnavailable | undefined {
   for (let cause = error; cause instanceof Error && !seen.has(cause) && seen.size < 8; cause = cause.cause) {
     seen.add(cause);
     const found = classify(cause);
-    if (found !== undefined) return { reason: oneLine((error as Error).message || found.reason), notStored: found.notStored };
+    if (found !== undefined) {
+      return { reason: oneLine((error as Error).message || found.reason), notStored: found.notStored, retryAfterS: retryAfter(error as Error, cause) };
+    }
   }
   return undefined;
 }
 
-function classify(error: Error): StoreUnavailable | undefined {
+type Found = Omit<StoreUnavailable, 'retryAfterS'>;
+
+function classify(error: Error): Found | undefined {
   const { code, stored } = error as { code?: unknown; stored?: unknown };
   const names = [error.name, error.constructor?.name ?? ''];
   const reason = error.message;
@@ -90,6 +97,15 @@ function classify(error: Error): StoreUnavailable | undefined {
   if (REDIS_REPLIES.test(reason)) return { reason, notStored: true };
   if (TIMEOUT_WORDS.test(reason)) return { reason, notStored: stored === false };
   return undefined;
+}
+
+/** The wait a store asks for (`retryAfterMs`, on the error or the cause found), in whole seconds, at least 1. */
+function retryAfter(error: Error, cause: Error): number {
+  for (const candidate of [error, cause]) {
+    const ms = (candidate as { retryAfterMs?: unknown }).retryAfterMs;
+    if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return Math.max(1, Math.ceil(ms / 1000));
+  }
+  return RETRY_AFTER_S;
 }
 
 /** A reason fit for one line of a body or a log: no line breaks, not too long. */
