@@ -52,6 +52,13 @@ describe.runIf(hasRedis)('http-server-pool when Redis stops answering mid-submit
     };
     expect((await get('before')).status).toBe(200);
     await program.waitFor(/finished task ID before$/);
+    // Its completion written to Redis too: a completion caught by the outage is lost today, and the task runs
+    // again after its lease (issue 23's store half). That is not what this test is about.
+    for (let i = 0; i < 200; i++) {
+      const { store } = (await (await fetch(`${base}/stats`)).json()) as { store: { completed: number; running: number } };
+      if (store.completed === 1 && store.running === 0) break;
+      await sleep(20);
+    }
 
     const pid = await redisPid(redis.port);
     process.kill(pid, 'SIGSTOP');
