@@ -74,6 +74,8 @@ describe('MAX_CONNECTIONS_PER_ADDRESS', () => {
       /^Shedding connections: 5 open from 127\.0\.0\.1, MAX_CONNECTIONS_PER_ADDRESS is 5; closed 1 new connection\(s\) from over-limit addresses at once \(the last from 127\.0\.0\.1\)$/,
     );
     expect(stderr.length).toBeLessThan(25);
+    // Each one counted in the metrics, under its own reason.
+    expect(await app.telemetry.registry.metrics()).toMatch(/^gochan_http_connections_shed_total\{reason="max-per-address"\} 25$/m);
   });
 
   test('the hog gets a slot back as soon as one of its sockets closes', async () => {
