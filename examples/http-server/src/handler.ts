@@ -123,7 +123,7 @@ export function createHandler(pool: TaskPool, admission: Admission, telemetry: T
 function unavailableBody(id: string, { reason, notStored, retryAfterS }: StoreUnavailable): string {
   return notStored
     ? `Task ID ${id} not added: the task store is unavailable (${reason}). Try again in ${retryAfterS} s\n`
-    : `Task ID ${id} not confirmed: the task store did not answer in time (${reason}); it may yet be stored and run. ` +
+    : `Task ID ${id} not confirmed: the task store did not confirm it (${reason}); it may yet be stored and run. ` +
         `Try again in ${retryAfterS} s with the same ID: one already queued or running is not added twice\n`;
 }
 
