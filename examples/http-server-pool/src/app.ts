@@ -1,6 +1,7 @@
 import { after, recv, select } from '@gochan/channel';
 import type { Context } from '@gochan/context';
 import { createTaskServer, type App, type AppOptions } from '@gochan/example-http-server/server';
+import { redisWarnings } from '@gochan/example-http-server/store-notice';
 import { Telemetry } from '@gochan/example-http-server/telemetry';
 import { PoolClosedError, WorkerPool, type Job, type Store, type Worker } from '@gochan/pool';
 import { RedisStore } from '@gochan/store-redis';
@@ -30,12 +31,10 @@ export async function createApp({
   limits,
   telemetry = new Telemetry(),
 }: AppOptions): Promise<App> {
-  const store: (Store & { close(): Promise<void> }) | undefined =
-    setting?.kind === 'sqlite'
-      ? new SqliteStore(setting.path, { queue, leaseMs })
-      : setting?.kind === 'redis'
-        ? await RedisStore.open({ url: setting.url, queue, leaseMs })
-        : undefined;
+  const redis = setting?.kind === 'redis' ? await RedisStore.open({ url: setting.url, queue, leaseMs }) : undefined;
+  const store: (Store & { close(): Promise<void> }) | undefined = setting?.kind === 'sqlite' ? new SqliteStore(setting.path, { queue, leaseMs }) : redis;
+  // What the Redis said of its persistence at open: serve prints a warning where a crash of it could lose tasks answered 200.
+  const warnings = redis === undefined || setting?.kind !== 'redis' ? [] : redisWarnings(setting.url, redis.durability);
   const pool = new WorkerPool<undefined>({
     workers,
     queueSize,
@@ -57,7 +56,7 @@ export async function createApp({
     // The observer has said it (fail): nothing more to log.
     onError: () => {},
   });
-  return createTaskServer(
+  const app = createTaskServer(
     {
     submit: (id, signal) => pool.submit({ id, payload: undefined }, signal),
     isClosedError: (error) => error instanceof PoolClosedError,
@@ -72,6 +71,7 @@ export async function createApp({
     },
     { limits, telemetry },
   );
+  return { ...app, warnings };
 }
 
 /**

@@ -19,11 +19,11 @@ function start(env: Record<string, string>): Program {
   return program;
 }
 
-/** open connects to `base` and resolves once connected, with the socket and a promise of its close. */
-function open(base: string): Promise<{ socket: Socket; closed: Promise<string> }> {
+/** open connects to `base` from `from` (a loopback address) and resolves once connected, with the socket and a promise of its close. */
+function open(base: string, from = '127.0.0.1'): Promise<{ socket: Socket; closed: Promise<string> }> {
   const { port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1');
+    const socket = connect({ port: Number(port), host: '127.0.0.1', localAddress: from });
     sockets.push(socket);
     let received = '';
     socket.setEncoding('utf8');
@@ -104,6 +104,22 @@ describe('http-server-pool against hostile clients', () => {
       if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(status).toBe(200);
+  });
+
+  test('one host holding idle sockets past MAX_CONNECTIONS_PER_ADDRESS cannot shut out another: 127.0.0.2 is still served', async () => {
+    const program = start({ MAX_CONNECTIONS: '40', MAX_CONNECTIONS_PER_ADDRESS: '8' });
+    const base = await program.started();
+    // One client opens more idle sockets than MAX_CONNECTIONS: what was 950 against 900.
+    const hog = await Promise.all(Array.from({ length: 50 }, () => open(base, '127.0.0.1')));
+    const line = await waitForStderr(program, /^Shedding connections: \d+ open from /);
+    expect(line).toMatch(/^Shedding connections: 8 open from (::ffff:)?127\.0\.0\.1, MAX_CONNECTIONS_PER_ADDRESS is 8; closed \d+ new connection\(s\) from over-limit addresses at once \(the last from (::ffff:)?127\.0\.0\.1\)$/);
+    const closed = await Promise.all(hog.slice(8).map(({ closed }) => closed));
+    expect(closed.every((answer) => answer === '')).toBe(true);
+    // Another address is served while the hog holds its eight.
+    const other = await open(base, '127.0.0.2');
+    other.socket.write('GET /task/other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(await other.closed).toMatch(/^HTTP\/1\.1 200 [^]*Task ID other added\n/);
+    expect(hog.slice(0, 8).every(({ socket }) => !socket.destroyed)).toBe(true);
   });
 
   test('a bad limit is named and the program exits 2', async () => {

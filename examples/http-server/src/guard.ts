@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { AddressCounts, addressKey } from './address-limit.js';
+import { rateLimited } from './rate-limited.js';
 import type { Telemetry } from './telemetry.js';
 
 /**
@@ -15,6 +17,14 @@ export interface HttpLimits {
   keepAliveTimeoutMs: number;
   /** MAX_CONNECTIONS: past this many open connections, new ones are closed at once (below the process's file limit, so that it never runs out). */
   maxConnections: number;
+  /**
+   * MAX_CONNECTIONS_PER_ADDRESS: past this many open connections from one
+   * client address (IPv6: one /64), a new one from it is closed at once, so
+   * that one host cannot take every slot of MAX_CONNECTIONS. Behind a
+   * reverse proxy every client has the proxy's address: raise it to
+   * MAX_CONNECTIONS there (the proxy is the one to limit clients).
+   */
+  maxConnectionsPerAddress: number;
 }
 
 /** DEFAULT_LIMITS are the limits when the environment sets none. */
@@ -24,14 +34,14 @@ export const DEFAULT_LIMITS: HttpLimits = {
   keepAliveTimeoutMs: 5_000,
   // Under the common soft limit of 1024 open files, leaving room for the store, logs and the process's own.
   maxConnections: 900,
+  // Under a third of the slots: one host may hold many connections (a NAT's users, a load test of a few hundred), never all of them.
+  maxConnectionsPerAddress: 256,
 };
-
-/** How often the server reports connections it shed, at most. */
-const SHED_REPORT_MS = 1_000;
 
 /**
  * guard applies `limits` to `server` and says on stderr (and in the metrics)
- * when it sheds connections: past MAX_CONNECTIONS, or past a timeout. One
+ * when it sheds connections: past MAX_CONNECTIONS, past
+ * MAX_CONNECTIONS_PER_ADDRESS from one address, or past a timeout. One
  * line at once, then at most one a second with the count meanwhile, so
  * that a flood cannot flood the log.
  *
@@ -53,9 +63,26 @@ export function guard(server: Server, limits: HttpLimits, telemetry: Telemetry):
   );
 
   let open = 0;
+  const byAddress = new AddressCounts();
+  const overShare = reporter(telemetry, 'max-per-address', (count, from) =>
+    `Shedding connections: ${byAddress.open(addressKey(from))} open from ${from}, MAX_CONNECTIONS_PER_ADDRESS is ${limits.maxConnectionsPerAddress}; ` +
+    `closed ${count} new connection(s) from over-limit addresses at once (the last from ${from})`,
+  );
   server.on('connection', (socket: Socket) => {
+    const from = socket.remoteAddress;
+    // Gone already (reset before the server saw it): nothing to count.
+    if (from === undefined) return;
+    const key = addressKey(from);
+    if (!byAddress.take(key, limits.maxConnectionsPerAddress)) {
+      socket.destroy();
+      overShare(from);
+      return;
+    }
     open++;
-    socket.once('close', () => open--);
+    socket.once('close', () => {
+      open--;
+      byAddress.give(key);
+    });
   });
 
   const report = reporter(telemetry, 'max-connections', (count, from) =>
@@ -80,23 +107,13 @@ export function timeoutReporter(telemetry: Telemetry, limits: HttpLimits): (from
   );
 }
 
-/** A rate-limited reporter: the first event at once, then one line a second at most with the count since. */
+/** A rate-limited reporter of shed connections: counted in the metrics each, said on stderr at most once a second (see rateLimited). */
 function reporter(telemetry: Telemetry, reason: string, line: (count: number, from: string) => string): (from: string) => void {
-  let pending = 0;
-  let last = '';
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = (): void => {
-    timer = undefined;
-    if (pending === 0) return;
-    telemetry.log.warn(line(pending, last), { event: 'shed', reason, count: pending, remoteAddress: last });
-    pending = 0;
-    timer = setTimeout(flush, SHED_REPORT_MS);
-    timer.unref();
-  };
+  const report = rateLimited((count, last) =>
+    telemetry.log.warn(line(count, last), { event: 'shed', reason, count, remoteAddress: last }),
+  );
   return (from) => {
     telemetry.shed(reason);
-    pending++;
-    last = from;
-    if (timer === undefined) flush();
+    report(from);
   };
 }

@@ -1,7 +1,10 @@
 import type { RequestListener, ServerResponse } from 'node:http';
 import { dashboardPage, streamDashboard } from './dashboard.js';
 import type { TaskPool } from './task-pool.js';
+import { rateLimited } from './rate-limited.js';
+import { storeUnavailable, type StoreUnavailable } from './store-unavailable.js';
 import type { Telemetry } from './telemetry.js';
+import { MAX_BODY_BYTES, wholeRequest } from './whole-request.js';
 
 /** MAX_ID_LENGTH is the longest task id accepted, in characters. */
 export const MAX_ID_LENGTH = 256;
@@ -17,7 +20,7 @@ export interface Admission {
 }
 
 /** The methods every route answers: HEAD as GET, without the body (Go's mux does the same for a GET pattern). */
-const ALLOW = 'GET, HEAD';
+export const ALLOW = 'GET, HEAD';
 
 /**
  * createHandler makes the server's request listener:
@@ -36,8 +39,16 @@ const ALLOW = 'GET, HEAD';
  *   another method, 400 for a bad id (control or format characters
  *   included: a bidi override would turn a log line around), 503 once
  *   shutdown has begun.
+ * - A task is queued only once its whole request has arrived (a body is
+ *   read and ignored; over {@link MAX_BODY_BYTES}: 413); one whose body is
+ *   cut or malformed is never queued.
+ * - A submit the store cannot take now (Redis down or not answering in
+ *   time, a full disk, a busy file: see {@link storeUnavailable}) gets 503
+ *   with `Retry-After` and says whether the task was not stored or may yet
+ *   be; any other failure of a submit is a bug, answered 500.
  */
 export function createHandler(pool: TaskPool, admission: Admission, telemetry: Telemetry): RequestListener {
+  const unavailable = unavailableReporter(telemetry);
   return (request, response) => {
     if (admission.shuttingDown) {
       reply(response, 503, 'Shutting down\n', { Connection: 'close' });
@@ -83,11 +94,53 @@ export function createHandler(pool: TaskPool, admission: Admission, telemetry: T
       reply(response, 400, `${problem}\n`);
       return;
     }
-    addTask(pool, admission, telemetry, response, route.id).catch((error: unknown) => {
-      // Not expected; but one request's trouble must not take the server down. The id is checked: printable.
-      telemetry.log.error(`GET /task/${route.id}: ${String(error)}`, { jobId: route.id });
-      reply(response, 500, 'Internal server error\n');
+    const { id } = route;
+    // The task is queued only once the whole request has arrived: a body
+    // that is cut or malformed (answered 400 by the server's clientError
+    // listener) queues nothing.
+    void wholeRequest(request).then((reading) => {
+      if (reading === 'cut') return;
+      if (reading === 'too-large') {
+        reply(response, 413, `Expected no body, or one of at most ${MAX_BODY_BYTES} bytes (it is ignored)\n`, { Connection: 'close' });
+        return;
+      }
+      addTask(pool, admission, telemetry, response, id).catch((error: unknown) => {
+        const trouble = storeUnavailable(error);
+        if (trouble !== undefined) {
+          unavailable(id, trouble.reason);
+          reply(response, 503, unavailableBody(id, trouble), { 'Retry-After': String(trouble.retryAfterS) });
+          return;
+        }
+        // Not expected; but one request's trouble must not take the server down. The id is checked: printable.
+        telemetry.log.error(`GET /task/${id}: ${String(error)}`, { jobId: id });
+        reply(response, 500, 'Internal server error\n');
+      });
     });
+  };
+}
+
+/** The 503 of a store that is unavailable: what became of the task, as far as the store can say, and when to try again. */
+function unavailableBody(id: string, { reason, notStored, retryAfterS }: StoreUnavailable): string {
+  return notStored
+    ? `Task ID ${id} not added: the task store is unavailable (${reason}). Try again in ${retryAfterS} s\n`
+    : `Task ID ${id} not confirmed: the task store did not confirm it (${reason}); it may yet be stored and run. ` +
+        `Try again in ${retryAfterS} s with the same ID: one already queued or running is not added twice\n`;
+}
+
+/** Says on stderr, at most once a second, that submits were answered 503 because the store is unavailable. */
+function unavailableReporter(telemetry: Telemetry): (id: string, reason: string) => void {
+  let lastReason = '';
+  const report = rateLimited((count, last) =>
+    telemetry.log.warn(`Store unavailable: answered 503 to ${count} submit(s) (the last, task ID ${last}: ${lastReason})`, {
+      event: 'store-unavailable',
+      count,
+      jobId: last,
+      reason: lastReason,
+    }),
+  );
+  return (id, reason) => {
+    lastReason = reason;
+    report(id);
   };
 }
 

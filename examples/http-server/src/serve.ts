@@ -2,7 +2,8 @@ import { integerFromEnv } from './env.js';
 import { DEFAULT_LIMITS, type HttpLimits } from './guard.js';
 import { logFor, parseLogFormat } from './log.js';
 import type { App, AppOptions } from './server.js';
-import { parseStore, type StoreKind } from './store-setting.js';
+import { storeWhere } from './store-notice.js';
+import { parseStore, type StoreKind, type StoreSetting } from './store-setting.js';
 import { Telemetry } from './telemetry.js';
 
 /** ServeOptions say what a version of the server can run on, and what it runs on by default. */
@@ -15,8 +16,10 @@ export interface ServeOptions {
 
 /**
  * serve is the program's `main`, whatever pool `createApp` builds on: it
- * reads the settings, starts the app, prints `Server running on :{port}`,
- * and shuts down gracefully on SIGINT or SIGTERM, printing
+ * reads the settings, starts the app, prints `Server running on :{port}`
+ * (then, for a version that can keep its tasks in a store, where they are:
+ * `Tasks in data/tasks.db (SQLite, queue tasks)`, and on stderr the app's
+ * warnings, such as a Redis that persists nothing), and shuts down gracefully on SIGINT or SIGTERM, printing
  * `Shutdown complete`.
  *
  * Environment: PORT (8081; 0 picks a free port), WORKERS (4), TASK_MS
@@ -26,8 +29,9 @@ export interface ServeOptions {
  * within the store) and LEASE_MS (10000: how long a stored task stays with
  * a process that stopped renewing it). LOG_FORMAT (`text`, the article's
  * lines; `json`: one JSON object per line). HEADERS_TIMEOUT_MS (10000),
- * REQUEST_TIMEOUT_MS (30000), KEEP_ALIVE_TIMEOUT_MS (5000) and
- * MAX_CONNECTIONS (900): see {@link HttpLimits}. An invalid setting is named
+ * REQUEST_TIMEOUT_MS (30000), KEEP_ALIVE_TIMEOUT_MS (5000),
+ * MAX_CONNECTIONS (900) and MAX_CONNECTIONS_PER_ADDRESS (256): see
+ * {@link HttpLimits}. An invalid setting is named
  * and the exit status is 2; a port that cannot be listened on, or a store
  * that cannot be opened, 1.
  *
@@ -83,19 +87,25 @@ export async function serve(createApp: (options: AppOptions) => App | Promise<Ap
   try {
     const port = await app.listen(settings.port);
     log.info(`Server running on :${port}`, { event: 'listening', port });
+    // Where the tasks are kept, when there is a choice; and what could lose them.
+    if (options.stores.some((kind) => kind !== 'memory')) {
+      log.info(storeWhere(settings.store, settings.queue), { event: 'store', store: settings.store.kind });
+    }
+    for (const warning of app.warnings ?? []) log.warn(warning, { event: 'store-warning' });
   } catch (error) {
     log.error(`server error: ${(error as Error).message}`, { event: 'server-error' });
     process.exit(1);
   }
 }
 
-function readSettings({ defaultStore, stores }: ServeOptions): AppOptions & { port: number; shutdownTimeoutMs: number; telemetry: Telemetry } {
+function readSettings({ defaultStore, stores }: ServeOptions): AppOptions & { port: number; shutdownTimeoutMs: number; telemetry: Telemetry; store: StoreSetting; queue: string } {
   try {
     const limits: HttpLimits = {
       headersTimeoutMs: integerFromEnv('HEADERS_TIMEOUT_MS', DEFAULT_LIMITS.headersTimeoutMs, 1),
       requestTimeoutMs: integerFromEnv('REQUEST_TIMEOUT_MS', DEFAULT_LIMITS.requestTimeoutMs, 1),
       keepAliveTimeoutMs: integerFromEnv('KEEP_ALIVE_TIMEOUT_MS', DEFAULT_LIMITS.keepAliveTimeoutMs, 1),
       maxConnections: integerFromEnv('MAX_CONNECTIONS', DEFAULT_LIMITS.maxConnections, 1),
+      maxConnectionsPerAddress: integerFromEnv('MAX_CONNECTIONS_PER_ADDRESS', DEFAULT_LIMITS.maxConnectionsPerAddress, 1),
     };
     const telemetry = new Telemetry(logFor(parseLogFormat(process.env.LOG_FORMAT)));
     return {

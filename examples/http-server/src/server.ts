@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_LIMITS, guard, timeoutReporter, type HttpLimits } from './guard.js';
-import { createHandler, type Admission } from './handler.js';
+import { clientErrorAnswer, rawResponse, refuseConnect } from './client-errors.js';
+import { ALLOW, createHandler, type Admission } from './handler.js';
 import type { StoreSetting } from './store-setting.js';
 import type { ShutdownReport, TaskPool } from './task-pool.js';
 import { Telemetry } from './telemetry.js';
@@ -37,6 +38,8 @@ export interface App {
   readonly pool: TaskPool;
   /** App.telemetry has the server's lines, metrics and the dashboard's history. */
   readonly telemetry: Telemetry;
+  /** App.warnings are what the operator should know of the store at start (a Redis that persists nothing): `serve` prints them on stderr. */
+  readonly warnings?: readonly string[];
   /** listen starts accepting connections on `port` (0: any free port) and resolves with the port. */
   listen(port: number, host?: string): Promise<number>;
   /**
@@ -51,8 +54,9 @@ export interface App {
 
 /**
  * createTaskServer puts the `node:http` server in front of `pool`: the
- * routes of {@link createHandler}, a 400 for what Node cannot parse (408
- * past a timeout), the limits of `options.limits`, the metrics and the
+ * routes of {@link createHandler}, an answer for what Node cannot take
+ * (400, 408 past a timeout, 431, 501: see {@link clientErrorAnswer}), 405
+ * for CONNECT, the limits of `options.limits`, the metrics and the
  * dashboard of `options.telemetry`, and the shutdown of all. Nothing
  * listens yet and no signal is handled: that is `serve`'s part, so tests can
  * run many apps in one process.
@@ -65,17 +69,18 @@ export function createTaskServer(
   const server = createServer(createHandler(pool, admission, telemetry));
   const connections = guard(server, limits, telemetry);
   const timedOut = timeoutReporter(telemetry, limits);
-  // A request Node cannot parse never reaches the handler: answer 400 and
-  // hang up, and never let it throw. One too slow to arrive gets 408, and is said.
+  // A request Node cannot parse never reaches the handler: answer it (400,
+  // 408 past a timeout, 431, 501: see clientErrorAnswer) and hang up, and
+  // never let it throw. One too slow to arrive is said.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    const timeout = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-    if (timeout) timedOut((socket as { remoteAddress?: string }).remoteAddress ?? 'an unknown address');
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') timedOut((socket as { remoteAddress?: string }).remoteAddress ?? 'an unknown address');
     if (socket.writable) {
-      socket.end(`HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(rawResponse(clientErrorAnswer(error, ALLOW)));
     } else {
       socket.destroy();
     }
   });
+  refuseConnect(server, ALLOW);
   telemetry.watch({
     stats: () => pool.stats(),
     waiting: () => admission.waiting,

@@ -15,11 +15,16 @@ export class Program {
   readonly #child: ChildProcessByStdio<null, Readable, Readable>;
   #watchers: (() => void)[] = [];
 
-  constructor(main: string, env: Record<string, string>) {
+  /**
+   * @param launcher - A command that runs Node for it, given Node and `main` as its last two arguments (a
+   *   shell script that sets up a mount namespace first, say); by default Node runs `main` itself.
+   */
+  constructor(main: string, env: Record<string, string>, launcher: readonly string[] = []) {
     if (!existsSync(main)) {
       throw new Error(`${main} is missing: build first (\`tsc -b\`, which \`pnpm test\` runs)`);
     }
-    this.#child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, args] = launcher.length === 0 ? [process.execPath, [main]] : [launcher[0]!, [...launcher.slice(1), process.execPath, main]];
+    this.#child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     collectLines(this.#child.stdout, this.stdout, () => this.#notify());
     collectLines(this.#child.stderr, this.stderr, () => this.#notify());
     this.exited = new Promise((resolve, reject) => {
@@ -63,6 +68,11 @@ export class Program {
   async started(): Promise<string> {
     const [, port] = await this.waitFor(/^Server running on :(\d+)$/);
     return `http://127.0.0.1:${port}`;
+  }
+
+  /** The process's id (with a launcher that execs Node, Node's). */
+  get pid(): number | undefined {
+    return this.#child.pid;
   }
 
   kill(signal: NodeJS.Signals): void {
