@@ -1,6 +1,8 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { integerFromEnv } from './env.js';
 import { DEFAULT_LIMITS, type HttpLimits } from './guard.js';
-import { logFor, parseLogFormat } from './log.js';
+import { logFor, parseLogFormat, type Log } from './log.js';
 import type { App, AppOptions } from './server.js';
 import { parseStore, type StoreKind } from './store-setting.js';
 import { Telemetry } from './telemetry.js';
@@ -11,6 +13,8 @@ export interface ServeOptions {
   defaultStore: string;
   /** The kinds of store this version accepts. */
   stores: readonly StoreKind[];
+  /** Where to write the process id once listening, when PID_FILE is unset (removed at a clean exit). Default: none. */
+  pidFile?: string | undefined;
 }
 
 /**
@@ -27,9 +31,13 @@ export interface ServeOptions {
  * a process that stopped renewing it). LOG_FORMAT (`text`, the article's
  * lines; `json`: one JSON object per line). HEADERS_TIMEOUT_MS (10000),
  * REQUEST_TIMEOUT_MS (30000), KEEP_ALIVE_TIMEOUT_MS (5000) and
- * MAX_CONNECTIONS (900): see {@link HttpLimits}. An invalid setting is named
- * and the exit status is 2; a port that cannot be listened on, or a store
- * that cannot be opened, 1.
+ * MAX_CONNECTIONS (900): see {@link HttpLimits}. PID_FILE (`options.pidFile`;
+ * empty: none): where the process id is written once listening, for a
+ * `kill` that hits this server and no other. An invalid setting is named
+ * (as JSON under LOG_FORMAT=json) and the exit status is 2; a port that
+ * cannot be listened on, or a store that cannot be opened, 1. Once the
+ * shutdown is reported the process exits at once, as a Go program does
+ * when main returns, whatever handle a library may have left open.
  *
  * @example
  * ```ts
@@ -58,7 +66,8 @@ export async function serve(createApp: (options: AppOptions) => App | Promise<Ap
     stopping = true;
     const { queued, active, store } = app.pool.stats();
     const kept = store === undefined ? '' : `; ${store.waiting} waiting task(s) stay in the store for the next start`;
-    log.error(
+    // A signal asked for it: the normal course, said at info level.
+    log.notice(
       `${signal}: shutting down; finishing ${active} running and ${queued} queued task(s), for at most ${settings.shutdownTimeoutMs} ms${kept}`,
       { event: 'shutdown-start', signal, active, queued, timeoutMs: settings.shutdownTimeoutMs },
     );
@@ -71,10 +80,13 @@ export async function serve(createApp: (options: AppOptions) => App | Promise<Ap
             (keptInStore ? '; all back in the store, for the next start' : ''),
           { event: 'shutdown-timeout', cutOff: cutOff.length, notStarted: notStarted.length },
         );
-        process.exitCode = 1;
-        return;
+        process.exit(1);
       }
       log.info('Shutdown complete', { event: 'shutdown-complete' });
+      // Go's main returns: the program ends here, not when the last handle
+      // (a library's socket or timer) lets the event loop go. The lines are
+      // written (stdout and stderr are synchronous on pipes and files).
+      process.exit(0);
     });
   };
   process.on('SIGINT', stop);
@@ -82,14 +94,23 @@ export async function serve(createApp: (options: AppOptions) => App | Promise<Ap
 
   try {
     const port = await app.listen(settings.port);
-    log.info(`Server running on :${port}`, { event: 'listening', port });
+    if (settings.pidFile !== undefined) writePidFile(settings.pidFile);
+    log.info(`Server running on :${port}`, { event: 'listening', port, pid: process.pid });
   } catch (error) {
     log.error(`server error: ${(error as Error).message}`, { event: 'server-error' });
     process.exit(1);
   }
 }
 
-function readSettings({ defaultStore, stores }: ServeOptions): AppOptions & { port: number; shutdownTimeoutMs: number; telemetry: Telemetry } {
+function readSettings({ defaultStore, stores, pidFile }: ServeOptions): AppOptions & { port: number; shutdownTimeoutMs: number; telemetry: Telemetry; pidFile: string | undefined } {
+  // LOG_FORMAT first: every other setting's error is said in the format it names.
+  let log: Log;
+  try {
+    log = logFor(parseLogFormat(process.env.LOG_FORMAT));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
   try {
     const limits: HttpLimits = {
       headersTimeoutMs: integerFromEnv('HEADERS_TIMEOUT_MS', DEFAULT_LIMITS.headersTimeoutMs, 1),
@@ -97,10 +118,12 @@ function readSettings({ defaultStore, stores }: ServeOptions): AppOptions & { po
       keepAliveTimeoutMs: integerFromEnv('KEEP_ALIVE_TIMEOUT_MS', DEFAULT_LIMITS.keepAliveTimeoutMs, 1),
       maxConnections: integerFromEnv('MAX_CONNECTIONS', DEFAULT_LIMITS.maxConnections, 1),
     };
-    const telemetry = new Telemetry(logFor(parseLogFormat(process.env.LOG_FORMAT)));
+    const telemetry = new Telemetry(log);
+    const pid = process.env.PID_FILE ?? pidFile;
     return {
       limits,
       telemetry,
+      pidFile: pid === undefined || pid.trim() === '' ? undefined : pid,
       port: integerFromEnv('PORT', 8081),
       workers: integerFromEnv('WORKERS', 4, 1),
       taskMs: integerFromEnv('TASK_MS', 10_000),
@@ -111,9 +134,22 @@ function readSettings({ defaultStore, stores }: ServeOptions): AppOptions & { po
       leaseMs: integerFromEnv('LEASE_MS', 10_000, 30),
     };
   } catch (error) {
-    console.error((error as Error).message);
+    log.error((error as Error).message, { event: 'settings-error' });
     process.exit(2);
   }
+}
+
+/** Writes this process's id to `path` (its folder made if missing), and removes it at the exit if it is still ours. */
+function writePidFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${process.pid}\n`);
+  process.on('exit', () => {
+    try {
+      if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path);
+    } catch {
+      // Gone already: nothing to remove.
+    }
+  });
 }
 
 function nonEmpty(name: string): string | undefined {

@@ -10,6 +10,7 @@ function keep(): Log & { lines: [string, string, object | undefined][] } {
     format: 'json',
     lines,
     info: (message, fields) => void lines.push(['info', message, fields]),
+    notice: (message, fields) => void lines.push(['notice', message, fields]),
     warn: (message, fields) => void lines.push(['warn', message, fields]),
     error: (message, fields) => void lines.push(['error', message, fields]),
   };

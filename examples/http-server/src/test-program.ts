@@ -19,7 +19,8 @@ export class Program {
     if (!existsSync(main)) {
       throw new Error(`${main} is missing: build first (\`tsc -b\`, which \`pnpm test\` runs)`);
     }
-    this.#child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // No pid file unless the test asks for one: many programs run at once from one folder.
+    this.#child = spawn(process.execPath, [main], { env: { ...process.env, PID_FILE: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     collectLines(this.#child.stdout, this.stdout, () => this.#notify());
     collectLines(this.#child.stderr, this.stderr, () => this.#notify());
     this.exited = new Promise((resolve, reject) => {
@@ -63,6 +64,11 @@ export class Program {
   async started(): Promise<string> {
     const [, port] = await this.waitFor(/^Server running on :(\d+)$/);
     return `http://127.0.0.1:${port}`;
+  }
+
+  /** The program's process id. */
+  get pid(): number | undefined {
+    return this.#child.pid;
   }
 
   kill(signal: NodeJS.Signals): void {
