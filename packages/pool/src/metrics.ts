@@ -141,10 +141,14 @@ export const POOL_METRICS: readonly MetricDescription[] = Object.freeze([
 export const now: () => number = typeof performance === 'object' ? () => performance.now() : () => Date.now();
 
 /**
- * Stamped is what the queue carries for a job that is timed: the job and
- * the time its submit was called. Only sampled jobs are stamped (every job
- * when an observer listens); the rest travel as themselves, so a worker
- * tells them apart by identity (`item !== job`), with no lookup.
+ * Stamped is what the queue of an observed pool without a store carries for
+ * every job: the job and the time its submit was called (the observer times
+ * every job). Without an observer the queue carries the jobs themselves,
+ * and the few sampled ones' submit times wait in a map by job: a queue of
+ * one shape stays fast (a queue of jobs and, now and then, a Stamped cost
+ * about 180 instructions a job in V8's polymorphic property access, more
+ * than the clock reads sampling saves); a map that holds no job is one
+ * size test per job.
  */
 export class Stamped<P> {
   constructor(
@@ -226,6 +230,8 @@ export class Metrics {
   readonly #since: Float64Array;
   /** With a store: the submit times of sampled jobs waiting in it, by id; set when the submit is called, taken at start. */
   readonly #due = new Map<string, number>();
+  /** Without a store or an observer: the submit times of sampled jobs in the queue, by the job object; taken at start. */
+  readonly #dueOf = new Map<object, number>();
 
   constructor(workers: number, { sampleEvery, buckets }: { sampleEvery: number; buckets: readonly number[] }) {
     this.sampleEvery = sampleEvery;
@@ -243,9 +249,17 @@ export class Metrics {
     return true;
   }
 
-  /** unsample gives a sample back: the stamped job was not accepted (trySubmit found the queue full), so the next one is timed. */
-  unsample(): void {
-    this.#countdown = 1;
+  /** sampleJob: `job` is being submitted (no store, no observer); if it is the sampleEvery-th, keeps its submit time. Returns whether. */
+  sampleJob(job: object): boolean {
+    if (!this.sample() || this.#dueOf.size >= MAX_TRACKED || this.#dueOf.has(job)) return false;
+    this.#dueOf.set(job, now());
+    return true;
+  }
+
+  /** forget gives a sample back: the sampled `job` did not get in (no room for trySubmit, withdrawn, refused), so the next submit is timed. */
+  forget(job: object): void {
+    this.#dueOf.delete(job);
+    if (this.sampleEvery !== 0) this.#countdown = 1;
   }
 
   /** added counts an accepted job: a submit's `.then`. Bound, so that no closure is made per submit. */
@@ -298,6 +312,29 @@ export class Metrics {
     this.#queueWait.record(Math.max(0, started - due) / 1000);
   }
 
+  /**
+   * forgetIfRefused gives the sample of a submit that waited back if it
+   * rejects. A method of its own, so that the pool's submit holds no
+   * closure: one would make every submit allocate a context.
+   */
+  forgetIfRefused<R>(job: object, sending: Promise<R>): Promise<R> {
+    return sending.catch((error: unknown) => {
+      this.forget(job);
+      throw error;
+    });
+  }
+
+  /** startJob: a worker calls the handler of `job`, which came as itself (no store, no observer): timed if it was sampled. */
+  startJob(workerId: number, job: object): void {
+    if (this.#dueOf.size === 0) {
+      this.started++;
+      return;
+    }
+    const due = this.#dueOf.get(job);
+    if (due !== undefined) this.#dueOf.delete(job);
+    this.start(workerId, due ?? NaN);
+  }
+
   /** startStored: a worker calls a stored job's handler: timed if its submit was sampled here, or, for one this pool did not see submitted, one in sampleEvery. */
   startStored(workerId: number, id: string): void {
     const due = this.#due.size === 0 ? undefined : this.#due.get(id);
@@ -332,9 +369,10 @@ export class Metrics {
     return { submitted, started, completed, failed, retried, dead, cutOff, refused, queueWait: this.#queueWait.read(), run: this.#run.read(), sampleEvery };
   }
 
-  /** clear forgets the submit times kept by id (at the shutdown's report). */
+  /** clear forgets the submit times kept (at the shutdown's report). */
   clear(): void {
     this.#due.clear();
+    this.#dueOf.clear();
   }
 }
 

@@ -6,7 +6,7 @@ import { JobContext } from './job-context.js';
 import type { ErrorHandler, Handler, Job } from './job.js';
 import { checkJob, checkTimeout, resolveOptions, type PoolOptions } from './options.js';
 import { workerStats, type PoolStats, type ShutdownReport } from './stats.js';
-import { Metrics, Stamped, now, type PoolMetrics } from './metrics.js';
+import { Metrics, type PoolMetrics, type Stamped } from './metrics.js';
 import { Observation } from './observer.js';
 import { StoreFeed } from './store-feed.js';
 import type { SubmitResult } from './store.js';
@@ -96,11 +96,11 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
 
   /**
    * The queue: jobs submitted (with a store: claimed) and not yet taken by a
-   * worker. Closed once, by #stop() or the feeder. It carries a job as
-   * itself, or Stamped with its submit time when it is timed (sampled for
-   * the metrics, or every job of an observed pool without a store).
+   * worker. Closed once, by #stop() or the feeder. It carries Stamped jobs
+   * when #stamps (an observed pool without a store), else the jobs.
    */
   readonly #jobs: Channel<Job<P> | Stamped<P>>;
+  readonly #stamps: boolean;
   /** The store's feeder, when there is a store. */
   readonly #feed: StoreFeed<P> | undefined;
   /** Counts the worker loops still running; zero once they have all returned. */
@@ -143,6 +143,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     const { workers, queueSize, handler, ctx, onError, stored, observer, metrics } = resolveOptions(options);
     this.#observation = observer === undefined ? undefined : new Observation(observer);
     this.#metrics = new Metrics(workers, metrics);
+    this.#stamps = observer !== undefined && stored === undefined;
     this.#handler = handler;
     this.#onError = onError;
     this.#jobs = new Channel<Job<P> | Stamped<P>>(stored === undefined ? queueSize : stored.prefetch);
@@ -202,15 +203,16 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     if (this.#feed !== undefined) return observation.storedSubmit(job, this.#metrics.storedSubmit(job.id, this.#feed.submit(job, signal)));
     const stamped = observation.stamp(job, this.#metrics.sample());
     const sent = this.#send(stamped, signal);
-    if (sent !== ADDED) return sent.then(() => observation.queued(stamped, true));
-    observation.queued(stamped, false);
-    return ADDED;
+    // Queued at once: announced now, with no promise per job; else once the send resolves.
+    return sent === ADDED ? (observation.queued(stamped, false), ADDED) : sent.then(() => observation.queued(stamped, true));
   }
 
-  /** submit's part past the checks for a pool without an observer: into the store, or into the channel (stamped if sampled). */
+  /** submit's part past the checks for a pool without an observer: into the store, or into the channel (a sampled job's time kept aside). */
   #submit(job: Job<P>, signal: AbortSignal | undefined): Promise<SubmitResult> {
     if (this.#feed !== undefined) return this.#metrics.storedSubmit(job.id, this.#feed.submit(job, signal));
-    return this.#send(this.#metrics.sample() ? new Stamped(job, now(), true) : job, signal);
+    const sampled = this.#metrics.sampleJob(job);
+    const sent = this.#send(job, signal);
+    return !sampled || sent === ADDED ? sent : this.#metrics.forgetIfRefused(job, sent);
   }
 
   /** Into the channel: at once while it has room (counted there), else once a worker makes room (counted by the send's `.then`). */
@@ -237,10 +239,10 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     const refused = this.#refuse(job);
     if (refused instanceof TypeError || refused instanceof RangeError) throw refused;
     if (refused !== undefined) return false;
-    const sampled = this.#metrics.sample();
-    const item = this.#observation !== undefined ? this.#observation.stamp(job, sampled) : sampled ? new Stamped(job, now(), true) : job;
-    if (!this.#jobs.trySend(item)) {
-      if (sampled) this.#metrics.unsample();
+    const stamped = this.#observation?.stamp(job, this.#metrics.sample());
+    const sampled = stamped === undefined ? this.#metrics.sampleJob(job) : stamped.sampled;
+    if (!this.#jobs.trySend(stamped ?? job)) {
+      if (sampled) this.#metrics.forget(job);
       return false;
     }
     this.#metrics.submitted++;
@@ -364,7 +366,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
           if (next.done === true) break;
           item = next.value;
         }
-        const job = item instanceof Stamped ? item.job : item;
+        const job = this.#stamps ? (item as Stamped<P>).job : (item as Job<P>);
         const ctx = this.#begin(job, item, worker);
         if (ctx === undefined) break;
         let ok = false;
@@ -403,7 +405,8 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     this.#active++;
     const stamped = item === job ? undefined : (item as Stamped<P>);
     if (this.#feed !== undefined) this.#metrics.startStored(worker.id, job.id);
-    else this.#metrics.start(worker.id, stamped?.sampled === true ? stamped.due : NaN);
+    else if (stamped === undefined) this.#metrics.startJob(worker.id, job);
+    else this.#metrics.start(worker.id, stamped.sampled ? stamped.due : NaN);
     this.#observation?.start(job, worker, stamped?.due);
     return job.ctx === undefined ? this.#ctx : new JobContext(this.#ctx, job.ctx);
   }
@@ -463,8 +466,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
 
   #takeRun(job: Job<P>): Outcome<R> | undefined {
     const outcome = this.#runs.get(job);
-    if (outcome !== undefined) this.#runs.delete(job);
-    return outcome;
+    return outcome !== undefined && this.#runs.delete(job) ? outcome : undefined;
   }
 
   /** Why submit must refuse this job, if it must. */
@@ -523,7 +525,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     if (this.#feed !== undefined) await this.#feed.fed; // the feeder has closed the channel
     for (let next = this.#jobs.tryRecv(); next !== undefined && next[1]; next = this.#jobs.tryRecv()) {
       const item = next[0];
-      notStarted.push(item instanceof Stamped ? item.job : item);
+      notStarted.push(this.#stamps ? (item as Stamped<P>).job : (item as Job<P>));
     }
     const unfinished = [...cutOff, ...notStarted];
     this.#reported = true;
