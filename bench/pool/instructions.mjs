@@ -9,8 +9,10 @@
 // Needs valgrind (Debian: `apt-get install valgrind`). Environment:
 // POOL_COUNT_JOBS (N, default 100000; 20000 for the setImmediate workload),
 // POOL_COUNT_LIBRARIES (comma-separated, default: ours off and on, fastq's
-// promise API, the bare channel pattern).
+// promise API, the bare channel pattern), POOL_BASELINE_REF (the ref built
+// for 'gochan, no metrics'; default 83a4a30, the commit before the metrics).
 import { spawnSync } from 'node:child_process';
+import { buildBaseline } from './baseline.mjs';
 
 const [workload = 'noop', workers = workload === 'noop' ? '4' : '16'] = process.argv.slice(2);
 const N = Number(process.env.POOL_COUNT_JOBS ?? (workload === 'noop' ? 100_000 : 20_000));
@@ -18,6 +20,10 @@ const LIBRARIES = (process.env.POOL_COUNT_LIBRARIES ?? 'gochan,gochan (trySubmit
   .split(/,(?! )/)
   .map((name) => name.trim());
 const child = new URL('./child.mjs', import.meta.url).pathname;
+// 'gochan, no metrics' (and 'gochan, before') run the pool as built at POOL_BASELINE_REF (default: before the metrics).
+if (LIBRARIES.some((name) => name === 'gochan, no metrics' || name === 'gochan, before')) {
+  process.env.POOL_BASELINE = buildBaseline(process.env.POOL_BASELINE_REF ?? '83a4a30');
+}
 
 /** Instructions callgrind counted for one run of `args` under node. */
 function count(args) {

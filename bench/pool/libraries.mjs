@@ -86,6 +86,15 @@ export const libraries = {
   },
 
   /**
+   * Ours as built at POOL_BASELINE (metrics.mjs builds the commit before
+   * the metrics there): what "metrics on" is measured against.
+   */
+  async 'gochan, no metrics'(options) {
+    const { WorkerPool } = await import(process.env.POOL_BASELINE);
+    await gochanWith(WorkerPool, options, undefined);
+  },
+
+  /**
    * Ours fed the way the harness feeds fastq: synchronously while the queue
    * has room (`trySubmit`), awaiting `submit` only when it is full. Go's
    * `jobs <- job` blocks only then, and costs no trip through the scheduler
@@ -187,9 +196,21 @@ export const libraries = {
   },
 };
 
+// Ours with the metrics timing one job in N (metrics.mjs, instructions.mjs):
+// 'gochan, sampleEvery=N'; 0 keeps the counters and times nothing.
+for (const every of [0, 1, 4, 8, 16, 32, 64, 128, 256]) {
+  libraries[`gochan, sampleEvery=${every}`] = async (options) => {
+    const { WorkerPool } = await import('@gochan/pool');
+    await gochanWith(WorkerPool, options, undefined, false, { sampleEvery: every });
+  };
+}
+
 /** Ours through `await pool.submit(job)` (after `trySubmit` when `trySubmitFirst`), with `observer` when given. */
-async function gochanWith(WorkerPool, { workers, queueSize, n, makeJob, work, offered }, observer, trySubmitFirst = false) {
-  const pool = new WorkerPool(observer === undefined ? { workers, queueSize, handler: work } : { workers, queueSize, handler: work, observer });
+async function gochanWith(WorkerPool, { workers, queueSize, n, makeJob, work, offered }, observer, trySubmitFirst = false, metrics = undefined) {
+  const options = { workers, queueSize, handler: work };
+  if (observer !== undefined) options.observer = observer;
+  if (metrics !== undefined) options.metrics = metrics;
+  const pool = new WorkerPool(options);
   for (let i = 0; i < n; i++) {
     const job = makeJob(i);
     if (!trySubmitFirst || !pool.trySubmit(job)) await pool.submit(job);
@@ -198,6 +219,15 @@ async function gochanWith(WorkerPool, { workers, queueSize, n, makeJob, work, of
   const report = await pool.shutdown();
   if (report.stats.completed !== n || report.unfinished.length !== 0) {
     throw new Error(`gochan: ${report.stats.completed} of ${n} jobs completed`);
+  }
+  // With metrics, check what they computed: every job counted, and the histograms hold one in N.
+  if (metrics !== undefined) {
+    const read = pool.metrics();
+    const sampled = metrics.sampleEvery === 0 ? 0 : Math.floor(n / metrics.sampleEvery);
+    const total = (histogram) => histogram.counts.reduce((a, b) => a + b, 0);
+    if (read.submitted !== n || read.started !== n || read.completed !== n || total(read.queueWait) !== sampled || total(read.run) !== sampled) {
+      throw new Error(`gochan metrics: ${JSON.stringify({ ...read, queueWait: total(read.queueWait), run: total(read.run) })}, expected ${n} and ${sampled} sampled`);
+    }
   }
 }
 

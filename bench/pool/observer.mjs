@@ -11,9 +11,9 @@
 // Environment: POOL_BENCH_RUNS (rounds, default 5), POOL_BENCH_SCALE (divide
 // every job count by it: printed, not written), POOL_BASELINE_REF.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { buildBaseline } from './baseline.mjs';
 import { median } from '../support.mjs';
 
 const RUNS = Number(process.env.POOL_BENCH_RUNS ?? 5);
@@ -38,26 +38,8 @@ const ENTRIES = [
   { name: 'on', library: 'gochan, observed' },
 ];
 
-// The baseline: the pool's sources at BASELINE_REF, compiled against the
-// workspace's built channel, context and waitgroup (unchanged by the observer).
-const baseline = mkdtempSync(join(os.tmpdir(), 'pool-baseline-'));
-process.on('exit', () => rmSync(baseline, { recursive: true, force: true }));
-execFileSync('sh', ['-c', `git -C '${root}' archive '${BASELINE_REF}' packages/pool/src | tar -x -C '${baseline}'`]);
-const src = join(baseline, 'packages/pool/src');
-writeFileSync(
-  join(baseline, 'packages/pool/tsconfig.json'),
-  JSON.stringify({
-    extends: join(root, 'tsconfig.base.json'),
-    compilerOptions: { composite: false, declaration: false, declarationMap: false, sourceMap: false, isolatedDeclarations: false, noEmit: false, rootDir: src, outDir: join(baseline, 'packages/pool/dist'), lib: ['ES2022', 'ESNext.Disposable', 'DOM'], types: [] },
-    include: [join(src, '*.ts')],
-    exclude: [join(src, '*.test.ts'), join(src, 'test-*.ts')],
-  }),
-);
-writeFileSync(join(baseline, 'packages/pool/package.json'), JSON.stringify({ type: 'module' }));
-// Its imports of @gochan/* resolve from the workspace pool's own node_modules.
-execFileSync('ln', ['-s', join(root, 'packages/pool/node_modules'), join(baseline, 'packages/pool/node_modules')]);
-execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(baseline, 'packages/pool/tsconfig.json')], { stdio: 'inherit' });
-const baselineModule = join(baseline, 'packages/pool/dist/index.js');
+// The baseline: the pool's sources at BASELINE_REF (baseline.mjs).
+const baselineModule = buildBaseline(BASELINE_REF);
 
 function measure(library, { workload, workers, jobs }) {
   const n = Math.max(1, Math.round(jobs / SCALE));

@@ -2,7 +2,7 @@ import { after, recv, select } from '@gochan/channel';
 import type { Context } from '@gochan/context';
 import { createTaskServer, type App, type AppOptions } from '@gochan/example-http-server/server';
 import { redisWarnings } from '@gochan/example-http-server/store-notice';
-import { Telemetry } from '@gochan/example-http-server/telemetry';
+import { TASK_BUCKETS, Telemetry } from '@gochan/example-http-server/telemetry';
 import { PoolClosedError, WorkerPool, type Job, type Store, type Worker } from '@gochan/pool';
 import { RedisStore } from '@gochan/store-redis';
 import { SqliteStore } from '@gochan/store-sqlite';
@@ -43,7 +43,11 @@ export async function createApp({
     // and what a crashed server had claimed waits out its lease.
     prefetch: store === undefined ? undefined : 0,
     handler: (task, ctx, worker) => work(task, ctx, worker, taskMs, telemetry),
-    // The workers' lines, the metrics and the dashboard's history, from the pool's own timings.
+    // The counts and timings of /metrics and the dashboard: the pool's own,
+    // read at each scrape. A task here takes seconds, so every one is timed
+    // (the clock's microsecond is nothing beside it).
+    metrics: { sampleEvery: 1, buckets: TASK_BUCKETS },
+    // The workers' lines, which need every task: the observer, with its timings.
     observer: {
       start: ({ job, worker, queueWaitMs }) => telemetry.processing({ worker: worker.id, id: job.id, queueWaitMs, attempt: job.attempt }),
       finish: ({ job, worker, queueWaitMs, runMs }) => telemetry.finished({ worker: worker.id, id: job.id, queueWaitMs, runMs, attempt: job.attempt }),
@@ -62,6 +66,7 @@ export async function createApp({
     isClosedError: (error) => error instanceof PoolClosedError,
     // With a store, its counts and its own dealings (on Redis: redelivered, recovered, the last poll) as `store`.
     stats: () => pool.stats(),
+    metrics: () => pool.metrics(),
     shutdown: async (timeoutMs) => {
       const { timedOut, cutOff, notStarted } = await pool.shutdown({ timeout: timeoutMs });
       // Every write is in; the file is left whole for the next start.

@@ -81,4 +81,27 @@ describe.runIf(hasChromium || inCI)('the dashboard in Chromium', () => {
     await page.screenshot({ path: `${artifacts}dashboard-64-workers.png`, fullPage: true });
     await page.close();
   }, 60_000);
+
+  test('at 420 px wide nothing overflows sideways, no text is scaled, and queue depth and throughput each have a chart with its own labelled scale', async () => {
+    const page = await browser.newPage({ viewport: { width: 420, height: 800 } });
+    await page.goto(`${base}/`);
+    await expect.poll(() => page.locator('#connection').textContent(), { timeout: 10_000 }).toBe('live');
+    // 80 tasks on 64 workers: 16 wait, so the queue's scale reaches 16 or more whatever the throughput's is.
+    const answers = Promise.all(Array.from({ length: 80 }, (_, i) => fetch(`${base}/task/narrow-${i}`).then((response) => response.status)));
+    await expect.poll(async () => Number(await page.getByTestId('queue-max').textContent()), { timeout: 15_000 }).toBeGreaterThanOrEqual(16);
+    expect(await answers).toEqual(Array(80).fill(200));
+    expect(await page.getByTestId('queue-chart').locator('h2').textContent()).toBe('Queue depth (tasks waiting)');
+    expect(await page.getByTestId('rate-chart').locator('h2').textContent()).toBe('Throughput (tasks completed a second)');
+    // Each scale is its own: a round number (1, 2 or 5 times a power of ten) above its own line.
+    for (const id of ['queue-max', 'rate-max']) expect(await page.getByTestId(id).textContent()).toMatch(/^[125]0*$/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    // Labels are HTML beside the charts, never SVG text stretched with them.
+    expect(await page.locator('svg text').count()).toBe(0);
+    for (const label of await page.locator('.axis span, .count span, .chart h2').all()) {
+      expect(Number.parseFloat(await label.evaluate((element) => getComputedStyle(element).fontSize))).toBeGreaterThanOrEqual(10);
+    }
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: `${artifacts}dashboard-420px.png`, fullPage: true });
+    await page.close();
+  }, 60_000);
 });

@@ -34,7 +34,7 @@ describe('http-server-pool with LOG_FORMAT=json', () => {
 
     const out = parsed(program.stdout);
     const err = parsed(program.stderr);
-    expect(out[0]).toMatchObject({ level: 30, msg: `Server running on :${port}`, event: 'listening', port: Number(port) });
+    expect(out[0]).toMatchObject({ level: 30, msg: `Server running on :${port}`, event: 'listening', port: Number(port), pid: program.pid });
     expect(typeof out[0]!.time).toBe('string');
     const finished = out.filter((line) => line.event === 'finish');
     expect(finished.map((line) => line.jobId).sort()).toEqual(['j1', 'j2']);
@@ -50,7 +50,17 @@ describe('http-server-pool with LOG_FORMAT=json', () => {
     expect(finished[1]!.queueWaitMs).toBeGreaterThan(0);
     expect(out.filter((line) => line.event === 'start').map((line) => [line.jobId, line.worker])).toEqual(finished.map((line) => [line.jobId, 1]));
     expect(out.at(-1)).toMatchObject({ msg: 'Shutdown complete', event: 'shutdown-complete' });
-    expect(err).toEqual([expect.objectContaining({ level: 50, event: 'shutdown-start', signal: 'SIGTERM' })]);
+    // A shutdown asked for by a signal is the normal course: info (30), not error (50).
+    expect(err).toEqual([expect.objectContaining({ level: 30, event: 'shutdown-start', signal: 'SIGTERM' })]);
+  });
+
+  test('an invalid setting under LOG_FORMAT=json is named in one JSON line (level 50), and the program exits 2', async () => {
+    const program = new Program(main, { PORT: '0', STORE: 'memory', LOG_FORMAT: 'json', WORKERS: '0' });
+    expect(await program.exit()).toBe(2);
+    expect(parsed(program.stderr)).toEqual([
+      expect.objectContaining({ level: 50, event: 'settings-error', msg: 'Expected `WORKERS` to be an integer of at least 1, got "0"' }),
+    ]);
+    expect(program.stdout).toEqual([]);
   });
 
   test('a LOG_FORMAT other than text or json is named and the program exits 2', async () => {

@@ -2,7 +2,9 @@
 // its tasks wait in a SQLite file (data/tasks.db, under the folder it is
 // started from) unless STORE says otherwise, so a task answered 200 survives
 // a crash of the server; `STORE=memory` gives back the article's queue, and
-// `STORE=redis://host:port/db` shares one queue among several servers.
+// `STORE=redis://host:port/db` shares one queue among several servers. Its
+// process id goes to data/server.pid (PID_FILE), for a `kill -9` that hits
+// this server alone.
 import { mkdirSync } from 'node:fs';
 import { serve } from '@gochan/example-http-server/serve';
 import { createApp } from './app.js';
@@ -11,4 +13,4 @@ import { createApp } from './app.js';
 const DATA = 'data';
 
 if (process.env.STORE === undefined || process.env.STORE.trim() === '') mkdirSync(DATA, { recursive: true });
-await serve(createApp, { defaultStore: `sqlite:${DATA}/tasks.db`, stores: ['memory', 'sqlite', 'redis'] });
+await serve(createApp, { defaultStore: `sqlite:${DATA}/tasks.db`, stores: ['memory', 'sqlite', 'redis'], pidFile: `${DATA}/server.pid` });

@@ -10,8 +10,9 @@ export type LogFormat = 'text' | 'json';
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
 /**
- * Log is where every line of the server goes. `info` is stdout, `warn` and
- * `error` stderr. As text (the default) a line is its message alone, the
+ * Log is where every line of the server goes. `info` is stdout; `notice`,
+ * `warn` and `error` are stderr (Go's `log` writes to stderr: the
+ * process's own course goes there, the tasks' lines to stdout). As text (the default) a line is its message alone, the
  * article's lines exactly; as JSON it is one object per line, the message
  * as `msg` and the fields beside it, for log collectors.
  */
@@ -20,6 +21,8 @@ export interface Log {
   readonly format: LogFormat;
   /** info writes a line to stdout. */
   info(message: string, fields?: LogFields): void;
+  /** notice writes an info-level line to stderr: the process's own normal course (a shutdown beginning). */
+  notice(message: string, fields?: LogFields): void;
   /** warn writes a line to stderr: something the operator should know (connections shed). */
   warn(message: string, fields?: LogFields): void;
   /** error writes a line to stderr: something went wrong. */
@@ -30,6 +33,7 @@ export interface Log {
 export const textLog: Log = {
   format: 'text',
   info: (message) => console.log(message),
+  notice: (message) => console.error(message),
   warn: (message) => console.error(message),
   error: (message) => console.error(message),
 };
@@ -46,6 +50,7 @@ export function jsonLog(): Log {
   return {
     format: 'json',
     info: (message, fields = {}) => out.info(fields, message),
+    notice: (message, fields = {}) => err.info(fields, message),
     warn: (message, fields = {}) => err.warn(fields, message),
     error: (message, fields = {}) => err.error(fields, message),
   };

@@ -1,6 +1,8 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { integerFromEnv } from './env.js';
 import { DEFAULT_LIMITS, type HttpLimits } from './guard.js';
-import { logFor, parseLogFormat } from './log.js';
+import { logFor, parseLogFormat, type Log } from './log.js';
 import type { App, AppOptions } from './server.js';
 import { storeWhere } from './store-notice.js';
 import { parseStore, type StoreKind, type StoreSetting } from './store-setting.js';
@@ -12,6 +14,8 @@ export interface ServeOptions {
   defaultStore: string;
   /** The kinds of store this version accepts. */
   stores: readonly StoreKind[];
+  /** Where to write the process id once listening, when PID_FILE is unset (removed at a clean exit). Default: none. */
+  pidFile?: string | undefined;
 }
 
 /**
@@ -31,9 +35,13 @@ export interface ServeOptions {
  * lines; `json`: one JSON object per line). HEADERS_TIMEOUT_MS (10000),
  * REQUEST_TIMEOUT_MS (30000), KEEP_ALIVE_TIMEOUT_MS (5000),
  * MAX_CONNECTIONS (900) and MAX_CONNECTIONS_PER_ADDRESS (256): see
- * {@link HttpLimits}. An invalid setting is named
+ * {@link HttpLimits}. PID_FILE (`options.pidFile`; empty: none): where the
+ * process id is written once listening, for a `kill` that hits this server
+ * and no other. An invalid setting is named (as JSON under LOG_FORMAT=json)
  * and the exit status is 2; a port that cannot be listened on, or a store
- * that cannot be opened, 1.
+ * that cannot be opened, 1. Once the shutdown is reported the process exits
+ * at once, as a Go program does when main returns, whatever handle a
+ * library may have left open.
  *
  * @example
  * ```ts
@@ -62,7 +70,8 @@ export async function serve(createApp: (options: AppOptions) => App | Promise<Ap
     stopping = true;
     const { queued, active, store } = app.pool.stats();
     const kept = store === undefined ? '' : `; ${store.waiting} waiting task(s) stay in the store for the next start`;
-    log.error(
+    // A signal asked for it: the normal course, said at info level.
+    log.notice(
       `${signal}: shutting down; finishing ${active} running and ${queued} queued task(s), for at most ${settings.shutdownTimeoutMs} ms${kept}`,
       { event: 'shutdown-start', signal, active, queued, timeoutMs: settings.shutdownTimeoutMs },
     );
@@ -75,10 +84,13 @@ export async function serve(createApp: (options: AppOptions) => App | Promise<Ap
             (keptInStore ? '; all back in the store, for the next start' : ''),
           { event: 'shutdown-timeout', cutOff: cutOff.length, notStarted: notStarted.length },
         );
-        process.exitCode = 1;
-        return;
+        process.exit(1);
       }
       log.info('Shutdown complete', { event: 'shutdown-complete' });
+      // Go's main returns: the program ends here, not when the last handle
+      // (a library's socket or timer) lets the event loop go. The lines are
+      // written (stdout and stderr are synchronous on pipes and files).
+      process.exit(0);
     });
   };
   process.on('SIGINT', stop);
@@ -86,7 +98,8 @@ export async function serve(createApp: (options: AppOptions) => App | Promise<Ap
 
   try {
     const port = await app.listen(settings.port);
-    log.info(`Server running on :${port}`, { event: 'listening', port });
+    if (settings.pidFile !== undefined) writePidFile(settings.pidFile);
+    log.info(`Server running on :${port}`, { event: 'listening', port, pid: process.pid });
     // Where the tasks are kept, when there is a choice; and what could lose them.
     if (options.stores.some((kind) => kind !== 'memory')) {
       log.info(storeWhere(settings.store, settings.queue), { event: 'store', store: settings.store.kind });
@@ -98,7 +111,15 @@ export async function serve(createApp: (options: AppOptions) => App | Promise<Ap
   }
 }
 
-function readSettings({ defaultStore, stores }: ServeOptions): AppOptions & { port: number; shutdownTimeoutMs: number; telemetry: Telemetry; store: StoreSetting; queue: string } {
+function readSettings({ defaultStore, stores, pidFile }: ServeOptions): AppOptions & { port: number; shutdownTimeoutMs: number; telemetry: Telemetry; store: StoreSetting; queue: string; pidFile: string | undefined } {
+  // LOG_FORMAT first: every other setting's error is said in the format it names.
+  let log: Log;
+  try {
+    log = logFor(parseLogFormat(process.env.LOG_FORMAT));
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
   try {
     const limits: HttpLimits = {
       headersTimeoutMs: integerFromEnv('HEADERS_TIMEOUT_MS', DEFAULT_LIMITS.headersTimeoutMs, 1),
@@ -107,10 +128,12 @@ function readSettings({ defaultStore, stores }: ServeOptions): AppOptions & { po
       maxConnections: integerFromEnv('MAX_CONNECTIONS', DEFAULT_LIMITS.maxConnections, 1),
       maxConnectionsPerAddress: integerFromEnv('MAX_CONNECTIONS_PER_ADDRESS', DEFAULT_LIMITS.maxConnectionsPerAddress, 1),
     };
-    const telemetry = new Telemetry(logFor(parseLogFormat(process.env.LOG_FORMAT)));
+    const telemetry = new Telemetry(log);
+    const pid = process.env.PID_FILE ?? pidFile;
     return {
       limits,
       telemetry,
+      pidFile: pid === undefined || pid.trim() === '' ? undefined : pid,
       port: integerFromEnv('PORT', 8081),
       workers: integerFromEnv('WORKERS', 4, 1),
       taskMs: integerFromEnv('TASK_MS', 10_000),
@@ -121,9 +144,22 @@ function readSettings({ defaultStore, stores }: ServeOptions): AppOptions & { po
       leaseMs: integerFromEnv('LEASE_MS', 10_000, 30),
     };
   } catch (error) {
-    console.error((error as Error).message);
+    log.error((error as Error).message, { event: 'settings-error' });
     process.exit(2);
   }
+}
+
+/** Writes this process's id to `path` (its folder made if missing), and removes it at the exit if it is still ours. */
+function writePidFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${process.pid}\n`);
+  process.on('exit', () => {
+    try {
+      if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path);
+    } catch {
+      // Gone already: nothing to remove.
+    }
+  });
 }
 
 function nonEmpty(name: string): string | undefined {

@@ -89,6 +89,7 @@ export function createTaskServer(
       return oldest.done ? 0 : performance.now() - oldest.value;
     },
     connections,
+    metrics: pool.metrics === undefined ? undefined : () => pool.metrics!(),
   });
 
   let report: Promise<ShutdownReport> | undefined;

@@ -1,3 +1,5 @@
+import type { TaskMetrics } from './task-metrics.js';
+
 /**
  * TaskPool is what the HTTP server needs of a worker pool, and all it knows
  * of one: queue a task by id, show the pool's state, shut it down. The
@@ -21,6 +23,12 @@ export interface TaskPool {
   isClosedError(error: unknown): boolean;
   /** stats is the pool's state as `GET /stats` shows it: at least what is queued and what is running, and a store's counts. */
   stats(): { queued: number; active: number; store?: { waiting: number } };
+  /**
+   * metrics are the pool's own task counts and timings, read at each
+   * scrape, where it keeps them (`@gochan/pool` does); without them the
+   * telemetry counts the moves the workers tell it of.
+   */
+  metrics?(): TaskMetrics;
   /**
    * shutdown accepts no more tasks and lets the workers finish the queue;
    * past `timeoutMs` it cancels the tasks left and reports them. The server

@@ -10,6 +10,7 @@ function keep(): Log & { lines: [string, string, object | undefined][] } {
     format: 'json',
     lines,
     info: (message, fields) => void lines.push(['info', message, fields]),
+    notice: (message, fields) => void lines.push(['notice', message, fields]),
     warn: (message, fields) => void lines.push(['warn', message, fields]),
     error: (message, fields) => void lines.push(['error', message, fields]),
   };
@@ -58,5 +59,41 @@ describe('Telemetry', () => {
     telemetry.stop();
     expect(telemetry.history).toHaveLength(1);
     expect(seen).toEqual([0]);
+  });
+
+  test("with the pool's own metrics, a scrape reads them as they are then, and the moves told only print lines", async () => {
+    const log = keep();
+    const telemetry = new Telemetry(log);
+    const buckets = [0, 0.001, 1, Infinity];
+    const pool = {
+      submitted: 9,
+      completed: 5,
+      failed: 2,
+      retried: 1,
+      dead: 1,
+      queueWait: { counts: [1, 2, 0], buckets, sum: 0.25 },
+      run: { counts: [0, 3, 1], buckets, sum: 4.5 },
+    };
+    telemetry.watch({ stats: () => ({ queued: 0, active: 0 }), waiting: () => 0, oldestWaitMs: () => 0, connections: () => 0, metrics: () => pool });
+    try {
+      telemetry.processing({ worker: 1, id: 'x', queueWaitMs: 5 });
+      telemetry.finished({ worker: 1, id: 'x', queueWaitMs: 5, runMs: 20 });
+      let metrics = new Scrape(await telemetry.registry.metrics());
+      for (const field of ['submitted', 'completed', 'failed', 'retried', 'dead'] as const) {
+        expect(metrics.value(`gochan_tasks_${field}_total`)).toBe(pool[field]);
+        expect(metrics.family(`gochan_tasks_${field}_total`).type).toBe('COUNTER');
+      }
+      // Go's buckets [lower, upper) become Prometheus' cumulative `le` upper bounds.
+      expect(metrics.histogram('gochan_task_run_seconds')).toEqual({ count: 4, sum: 4.5, buckets: new Map([[0.001, 0], [1, 3], [Infinity, 4]]) });
+      expect(metrics.histogram('gochan_task_queue_wait_seconds')).toEqual({ count: 3, sum: 0.25, buckets: new Map([[0.001, 1], [1, 3], [Infinity, 3]]) });
+      expect(telemetry.totals()).toEqual({ completed: 5, failed: 2, retried: 1, dead: 1 });
+      pool.completed = 6;
+      metrics = new Scrape(await telemetry.registry.metrics());
+      expect(metrics.value('gochan_tasks_completed_total')).toBe(6);
+      expect(telemetry.current()).toMatchObject({ completed: 6, failed: 2 });
+      expect(log.lines.map(([, message]) => message)).toEqual(['Worker 1 processing task ID x', 'Worker 1 finished task ID x']);
+    } finally {
+      telemetry.stop();
+    }
   });
 });

@@ -1,12 +1,15 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { textLog, type Log } from './log.js';
+import { TASK_BUCKETS, TaskTally, exposeTaskMetrics, type TaskMetrics } from './task-metrics.js';
 
 /*
  * Telemetry is what the server tells about its tasks: the workers' lines
  * (through the Log, as text or JSON), the Prometheus metrics of `GET
  * /metrics`, and the recent history the dashboard draws. Every version of
- * the pool reports its tasks' moves here; the gauges read the pool's stats
- * and the server's own counts when they are scraped, so nothing is polled
+ * the pool reports its tasks' moves here, for the lines. The task counts
+ * and timings are the pool's own where it keeps them (`@gochan/pool`'s
+ * metrics(), read through the view), else a tally of those moves (the
+ * hand-built pool). Everything is read when scraped, so nothing is polled
  * in between but the dashboard's one sample a second.
  *
  * Invariants:
@@ -20,8 +23,7 @@ import { textLog, type Log } from './log.js';
 /** HISTORY_SECONDS is how far back the dashboard's chart goes: five minutes, one sample a second. */
 export const HISTORY_SECONDS = 300;
 
-/** Buckets for task times, in seconds: tasks here take from milliseconds (tests) to minutes (TASK_MS), and may wait as long. */
-const TASK_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+export { TASK_BUCKETS, type TaskMetrics } from './task-metrics.js';
 
 /** Sample is one second of the dashboard's chart. */
 export interface Sample {
@@ -49,6 +51,8 @@ export interface PoolView {
   oldestWaitMs(): number;
   /** Connections open now. */
   connections(): number;
+  /** The pool's own task counts and timings, where it keeps them; without it the telemetry tallies the moves it is told of. */
+  metrics?: (() => TaskMetrics) | undefined;
 }
 
 /** ViewStats is the part of a pool's stats the telemetry shows: both versions of the pool have it. */
@@ -85,46 +89,33 @@ export class Telemetry {
   readonly registry: Registry = new Registry();
   /** Telemetry.log is where the lines go. */
   readonly log: Log;
-  readonly #completed: Counter;
-  readonly #failed: Counter;
-  readonly #retried: Counter;
-  readonly #dead: Counter;
-  readonly #submitted: Counter;
   readonly #shed: Counter;
-  readonly #queueWait: Histogram;
-  readonly #runTime: Histogram;
   readonly #backpressureWait: Histogram;
+  /** What the moves told here add up to: read when the pool keeps no metrics of its own. */
+  readonly #tally = new TaskTally();
   /** The last HISTORY_SECONDS samples, oldest first. */
   readonly history: Sample[] = [];
   /** Told of each new sample (the dashboard's open streams). */
   readonly #listeners = new Set<(sample: Sample) => void>();
   #view: PoolView | undefined = undefined;
   #sampler: ReturnType<typeof setInterval> | undefined = undefined;
-  /** This process's totals, for the samples (prom-client's counters are read asynchronously). */
-  #totals = { completed: 0, failed: 0, retried: 0, dead: 0 };
 
   constructor(log: Log = textLog) {
     this.log = log;
     const registers = [this.registry];
     // The process's own: CPU, memory, event-loop delay, and open file descriptors against their limit.
     collectDefaultMetrics({ register: this.registry });
-    this.#submitted = new Counter({ name: 'gochan_tasks_submitted_total', help: 'Tasks accepted by GET /task/{id} (answered 200 as added).', registers });
-    this.#completed = new Counter({ name: 'gochan_tasks_completed_total', help: 'Tasks completed by this process.', registers });
-    this.#failed = new Counter({ name: 'gochan_tasks_failed_total', help: 'Tasks failed in this process (each failed attempt of a stored task counts).', registers });
-    this.#retried = new Counter({ name: 'gochan_tasks_retried_total', help: 'Failed stored tasks that will run again after their backoff.', registers });
-    this.#dead = new Counter({ name: 'gochan_tasks_dead_total', help: 'Stored tasks that failed their last attempt here and are kept as dead.', registers });
+    exposeTaskMetrics(this.registry, () => this.#metrics());
     this.#shed = new Counter({
       name: 'gochan_http_connections_shed_total',
       help: 'Connections the server closed to protect itself: over MAX_CONNECTIONS, or past a header or request timeout.',
       labelNames: ['reason'],
       registers,
     });
-    this.#queueWait = new Histogram({ name: 'gochan_task_queue_wait_seconds', help: 'How long a task waited for a worker.', buckets: TASK_BUCKETS, registers });
-    this.#runTime = new Histogram({ name: 'gochan_task_run_seconds', help: 'How long a task ran, completed or failed.', buckets: TASK_BUCKETS, registers });
     this.#backpressureWait = new Histogram({
       name: 'gochan_backpressure_wait_seconds',
       help: 'How long a GET /task/{id} waited for room in the full queue before its answer.',
-      buckets: TASK_BUCKETS,
+      buckets: [...TASK_BUCKETS],
       registers,
     });
     const view = (): PoolView => {
@@ -186,28 +177,40 @@ export class Telemetry {
   }
 
   /** totals are this process's counts of completed, failed, retried and dead tasks. */
-  totals(): Readonly<{ completed: number; failed: number; retried: number; dead: number }> {
-    return this.#totals;
+  totals(): { completed: number; failed: number; retried: number; dead: number } {
+    const { completed, failed, retried, dead } = this.#metrics();
+    return { completed, failed, retried, dead };
+  }
+
+  /** The task counts and timings: the pool's own, or the tally of the moves told here. */
+  #metrics(): TaskMetrics {
+    return this.#view?.metrics?.() ?? this.#tally.read();
+  }
+
+  /** Whether the tally counts: the pool keeps no metrics of its own. */
+  get #tallies(): boolean {
+    return this.#view?.metrics === undefined;
   }
 
   /** submitted: a request's task was accepted, after `waitedMs` waiting for room. */
   submitted(waitedMs: number): void {
-    this.#submitted.inc();
+    this.#tally.submitted++;
     this.#backpressureWait.observe(waitedMs / 1000);
   }
 
   /** processing: a worker took a task. Prints the article's `Worker {n} processing task ID {id}`. */
   processing({ worker, id, queueWaitMs, attempt }: Started): void {
-    if (queueWaitMs !== undefined) this.#queueWait.observe(queueWaitMs / 1000);
+    if (queueWaitMs !== undefined && this.#tallies) this.#tally.wait(queueWaitMs);
     const again = attempt !== undefined && attempt > 1 ? ` (attempt ${attempt})` : '';
     this.log.info(`Worker ${worker} processing task ID ${id}${again}`, { event: 'start', jobId: id, worker, attempt, queueWaitMs: round(queueWaitMs) });
   }
 
   /** finished: a task completed. Prints `Worker {n} finished task ID {id}`. */
   finished({ worker, id, queueWaitMs, runMs, attempt }: Ended): void {
-    this.#completed.inc();
-    this.#totals.completed++;
-    this.#runTime.observe(runMs / 1000);
+    if (this.#tallies) {
+      this.#tally.completed++;
+      this.#tally.ran(runMs);
+    }
     this.log.info(`Worker ${worker} finished task ID ${id}`, { event: 'finish', jobId: id, worker, attempt, queueWaitMs: round(queueWaitMs), runMs: round(runMs) });
   }
 
@@ -221,12 +224,10 @@ export class Telemetry {
    * prints `Worker {n} failed task ID {id}: {reason}` when `print`.
    */
   failed({ worker, id, runMs, queueWaitMs, attempt }: Ended, reason: string, fate: 'retry' | 'dead' | undefined, print: boolean): void {
-    this.#failed.inc();
-    this.#totals.failed++;
-    this.#runTime.observe(runMs / 1000);
-    if (fate === 'dead') {
-      this.#dead.inc();
-      this.#totals.dead++;
+    if (this.#tallies) {
+      this.#tally.failed++;
+      this.#tally.ran(runMs);
+      if (fate === 'dead') this.#tally.dead++;
     }
     if (print) {
       this.log.info(`Worker ${worker} failed task ID ${id}: ${reason}`, {
@@ -244,8 +245,7 @@ export class Telemetry {
 
   /** retried: a stored task that failed will run again in `delayMs`. */
   retried(): void {
-    this.#retried.inc();
-    this.#totals.retried++;
+    if (this.#tallies) this.#tally.retried++;
   }
 
   /** shed: the server closed a connection to protect itself, for `reason` (`max-connections`, `timeout`). */
@@ -257,7 +257,8 @@ export class Telemetry {
   current(): Sample {
     const view = this.#view!;
     const stats = view.stats();
-    return { t: Date.now(), queued: depth(stats), busy: stats.active, waiting: view.waiting(), completed: this.#totals.completed, failed: this.#totals.failed };
+    const { completed, failed } = this.#metrics();
+    return { t: Date.now(), queued: depth(stats), busy: stats.active, waiting: view.waiting(), completed, failed };
   }
 
   #sample(): void {

@@ -1,6 +1,9 @@
 // Test helper (not built): the built program end to end, as `pnpm start`
 // runs it, with short tasks. Both server examples run this same suite.
-import { describe, expect, test } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
 import { linesByTask, Program } from './test-program.js';
 
 /**
@@ -64,6 +67,32 @@ export function describeMain(name: string, main: string, env: Record<string, str
         'SIGTERM: shutting down; finishing 1 running and 1 queued task(s), for at most 200 ms',
         'Shutdown timed out after 200 ms; cut off 1 running task(s): slow; 1 never started: queued',
       ]);
+    });
+
+    const dir = mkdtempSync(join(tmpdir(), 'gochan-main-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    test('once Shutdown complete is printed the program exits, even with a handle left open (as a Go program ends when main returns)', async () => {
+      // A stand-in for whatever a library may leave holding the event loop: a timer of ten minutes.
+      const linger = join(dir, 'linger.cjs');
+      writeFileSync(linger, 'setTimeout(() => {}, 600_000);\n');
+      const program = run({ WORKERS: '1', TASK_MS: '50', NODE_OPTIONS: `--require ${linger}` });
+      const base = await program.started();
+      expect((await fetch(`${base}/task/a`)).status).toBe(200);
+      program.kill('SIGTERM');
+      // Without the exit the program would wait the ten minutes, and exit() would kill it (null).
+      expect(await program.exit()).toBe(0);
+      expect(program.stdout.at(-1)).toBe('Shutdown complete');
+    });
+
+    test("PID_FILE holds the server's own process id while it runs, and is removed by a clean exit", async () => {
+      const pidFile = join(dir, 'run', 'server.pid');
+      const program = run({ PID_FILE: pidFile });
+      await program.started();
+      expect(readFileSync(pidFile, 'utf8')).toBe(`${program.pid}\n`);
+      program.kill('SIGTERM');
+      expect(await program.exit()).toBe(0);
+      expect(existsSync(pidFile)).toBe(false);
     });
 
     test('an invalid setting is named and the program exits 2 before listening', async () => {

@@ -24,7 +24,8 @@ export class Program {
       throw new Error(`${main} is missing: build first (\`tsc -b\`, which \`pnpm test\` runs)`);
     }
     const [command, args] = launcher.length === 0 ? [process.execPath, [main]] : [launcher[0]!, [...launcher.slice(1), process.execPath, main]];
-    this.#child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // No pid file unless the test asks for one: many programs run at once from one folder.
+    this.#child = spawn(command, args, { env: { ...process.env, PID_FILE: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     collectLines(this.#child.stdout, this.stdout, () => this.#notify());
     collectLines(this.#child.stderr, this.stderr, () => this.#notify());
     this.exited = new Promise((resolve, reject) => {

@@ -15,6 +15,15 @@ export { jsonCodec, type Codec, type JsonPayload, type PayloadCodec } from './co
 export type { FeedStats } from './store-feed.js';
 export type { ErrorHandler, Handler, Job } from './job.js';
 export type { FailEvent, FinishEvent, PoolObserver, RetryEvent, ShutdownEvent, StartEvent, SubmitEvent } from './observer.js';
+export {
+  DEFAULT_BUCKETS,
+  DEFAULT_SAMPLE_EVERY,
+  POOL_METRICS,
+  type Float64Histogram,
+  type MetricDescription,
+  type MetricsOptions,
+  type PoolMetrics,
+} from './metrics.js';
 export type { PoolStats, ShutdownReport, StoreStats, WorkerStats } from './stats.js';
 export type { Worker, WorkerState } from './worker.js';
 export type { ClaimedJob, NewStoredJob, Store, StoreCounts, SubmitResult } from './store.js';

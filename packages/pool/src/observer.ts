@@ -3,6 +3,7 @@ import type { ShutdownReport } from './stats.js';
 import type { SubmitResult } from './store.js';
 import type { Worker } from './worker.js';
 import { describe } from '@gochan/channel';
+import { Stamped, now } from './metrics.js';
 
 /*
  * The pool's instrumentation: a PoolObserver, given as the `observer`
@@ -133,26 +134,13 @@ export interface PoolObserver<P = unknown> {
  */
 const MAX_TRACKED = 100_000;
 
-/**
- * The clock: monotonic where there is one (Node, Deno, Bun and browsers all
- * have `performance`). A read costs about 50 ns in Node 20, a tenth of what
- * the pool spends on a no-op job: an observed job reads it three times
- * (submit, start, end), and never more.
+/*
+ * The clock and the queue's envelope, Stamped, are the metrics' (metrics.ts):
+ * an observed pool without a store stamps every job with its submit time,
+ * which travels with the job through the channel instead of waiting in a map
+ * keyed by the job (one small object per job, no hashing; two submits of one
+ * job object are timed apart).
  */
-const now: () => number = typeof performance === 'object' ? () => performance.now() : () => Date.now();
-
-/**
- * Timed is what the queue of an observed pool without a store carries: the
- * job and the time its submit was called. The submit time travels with the
- * job through the channel instead of waiting in a map keyed by the job: one
- * small object per job, no hashing, and two submits of one job object are
- * timed apart.
- */
-export interface Timed<P> {
-  readonly job: Job<P>;
-  /** now() when its submit was called. */
-  readonly due: number;
-}
 
 /** An observer's method, bound to it, or undefined when it has none. */
 type Listener<E> = ((event: E) => void) | undefined;
@@ -176,7 +164,7 @@ export class Observation<P> {
    * With a store, when each job waiting for a worker became due (its
    * submit here, or the end of its retry's backoff), by id (the store's
    * key): set then, taken at start. Without a store the time travels with
-   * the job (Timed) and this stays empty.
+   * the job (Stamped) and this stays empty.
    */
   readonly #due = new Map<string, number>();
   /** Whether a job's run is timed: only when `finish` or `fail` listens. */
@@ -198,9 +186,9 @@ export class Observation<P> {
     this.#timesRuns = this.#finish !== undefined || this.#fail !== undefined;
   }
 
-  /** timed wraps a job for the queue of a pool without a store, stamped with the time now: its submit is being called. */
-  timed(job: Job<P>): Timed<P> {
-    return { job, due: now() };
+  /** stamp wraps a job for the queue of a pool without a store, stamped with the time now: its submit is being called. `sampled`: whether the metrics time it too. */
+  stamp(job: Job<P>, sampled: boolean): Stamped<P> {
+    return new Stamped(job, now(), sampled);
   }
 
   /**
@@ -208,7 +196,7 @@ export class Observation<P> {
    * resolves with `'added'`. `waited`: whether the submit waited for room
    * (else it waited 0 ms, and no clock is read).
    */
-  queued(timed: Timed<P>, waited: boolean): 'added' {
+  queued(timed: Stamped<P>, waited: boolean): 'added' {
     if (this.#submit !== undefined) emit(this.#submit, 'submit', { job: timed.job, result: 'added', waitedMs: waited ? now() - timed.due : 0 });
     return 'added';
   }

@@ -4,6 +4,7 @@ import { jsonCodec, type Codec } from './codec.js';
 
 export type { PayloadCodec } from './codec.js';
 import type { ErrorHandler, Handler } from './job.js';
+import { resolveMetrics, type MetricsOptions } from './metrics.js';
 import type { PoolObserver } from './observer.js';
 import type { Store } from './store.js';
 
@@ -98,9 +99,18 @@ export interface PoolOptions<P, R> {
   /**
    * Told of every job's moves (submitted, started, finished, failed,
    * retried) with their timings, and of the shutdown: for metrics and logs.
-   * Without one (the default) the pool times nothing. See {@link PoolObserver}.
+   * Without one (the default) it calls nobody per job. It is for logs and
+   * whatever needs every job; metrics do not need one (see `metrics`). See
+   * {@link PoolObserver}.
    */
   observer?: PoolObserver<P> | undefined;
+  /**
+   * How the pool's own metrics ({@link WorkerPool.metrics}) time jobs: one
+   * in `sampleEvery` has its queue wait and run time recorded in the
+   * histograms. The counters are exact and always kept. See {@link MetricsOptions}.
+   * @default `{ sampleEvery: DEFAULT_SAMPLE_EVERY, buckets: DEFAULT_BUCKETS }`
+   */
+  metrics?: MetricsOptions | undefined;
 }
 
 /** The options with defaults applied, checked. */
@@ -111,6 +121,8 @@ export interface ResolvedOptions<P, R> {
   ctx: Context | undefined;
   onError: ErrorHandler<P>;
   observer: PoolObserver<P> | undefined;
+  /** The metrics' sampling and buckets, checked. */
+  metrics: { sampleEvery: number; buckets: readonly number[] };
   /** The store and its settings, when there is one. */
   stored: StoredOptions<P> | undefined;
 }
@@ -152,7 +164,8 @@ export function resolveOptions<P, R>(options: PoolOptions<P, R>): ResolvedOption
   if (observer !== undefined && (typeof observer !== 'object' || observer === null)) {
     throw new TypeError(`Expected \`observer\` to be an object of event methods, got ${describe(observer)}`);
   }
-  return { workers, queueSize, handler, ctx, onError, observer, stored: resolveStored(options, workers, queueSize) };
+  const metrics = resolveMetrics(options.metrics);
+  return { workers, queueSize, handler, ctx, onError, observer, metrics, stored: resolveStored(options, workers, queueSize) };
 }
 
 const STORE_METHODS = ['add', 'claim', 'renew', 'complete', 'fail', 'release', 'waiting', 'changed', 'counts'] as const;

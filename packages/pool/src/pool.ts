@@ -1,12 +1,13 @@
-import { Channel, ClosedChannelError, Timer, describe, pace, recv, select } from '@gochan/channel';
+import { Channel, Timer, describe, pace, recv, select } from '@gochan/channel';
 import { DeadlineExceeded, afterFunc, background, withCancel, type CancelFunc, type Context } from '@gochan/context';
 import { WaitGroup } from '@gochan/waitgroup';
 import { PoolClosedError } from './errors.js';
 import { JobContext } from './job-context.js';
 import type { ErrorHandler, Handler, Job } from './job.js';
 import { checkJob, checkTimeout, resolveOptions, type PayloadCodec, type PoolOptions } from './options.js';
-import type { PoolStats, ShutdownReport, WorkerStats } from './stats.js';
-import { Observation, type Timed } from './observer.js';
+import { workerStats, type PoolStats, type ShutdownReport } from './stats.js';
+import { Metrics, type PoolMetrics, type Stamped } from './metrics.js';
+import { Observation } from './observer.js';
 import { StoreFeed } from './store-feed.js';
 import type { SubmitResult } from './store.js';
 import { PoolWorker, type Worker } from './worker.js';
@@ -95,12 +96,11 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
 
   /**
    * The queue: jobs submitted (with a store: claimed) and not yet taken by a
-   * worker. Closed once, by #stop() or the feeder. It carries Timed jobs
-   * when #timed (an observed pool without a store), else the jobs themselves.
+   * worker. Closed once, by #stop() or the feeder. It carries Stamped jobs
+   * when #stamps (an observed pool without a store), else the jobs.
    */
-  readonly #jobs: Channel<Job<P> | Timed<P>>;
-  /** Whether the queue carries Timed jobs. */
-  readonly #timed: boolean;
+  readonly #jobs: Channel<Job<P> | Stamped<P>>;
+  readonly #stamps: boolean;
   /** The store's feeder, when there is a store. */
   readonly #feed: StoreFeed<P> | undefined;
   /** Counts the worker loops still running; zero once they have all returned. */
@@ -115,12 +115,10 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   /** The same objects as `workers`, writable. */
   readonly #workers: PoolWorker<P>[];
 
+  /** The counters (completed, failed, ...) and the sampled timings: see metrics.ts. */
+  readonly #metrics: Metrics;
   /** Handlers running now. */
   #active = 0;
-  /** Jobs whose handler returned in time. */
-  #completed = 0;
-  /** Jobs that threw, rejected, or were cancelled or past their deadline. */
-  #failed = 0;
   /** The outcome waiting for each job submitted with run(), until it is settled. */
   readonly #runs: Map<Job<P>, Outcome<R>> = new Map();
   /** Jobs a worker received after the context was cancelled: never started, reported. */
@@ -142,13 +140,14 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    *   function, or a `ctx` that is not a Context.
    */
   constructor(options: PoolOptions<P, R> & PayloadCodec<P>) {
-    const { workers, queueSize, handler, ctx, onError, stored, observer } = resolveOptions(options);
+    const { workers, queueSize, handler, ctx, onError, stored, observer, metrics } = resolveOptions(options);
     this.#observation = observer === undefined ? undefined : new Observation(observer);
-    this.#timed = observer !== undefined && stored === undefined;
+    this.#metrics = new Metrics(workers, metrics);
+    this.#stamps = observer !== undefined && stored === undefined;
     this.#handler = handler;
     this.#onError = onError;
-    this.#jobs = new Channel<Job<P> | Timed<P>>(stored === undefined ? queueSize : stored.prefetch);
-    // With a store the queue carries jobs only (#timed is false): the feeder's channel is this one.
+    this.#jobs = new Channel<Job<P> | Stamped<P>>(stored === undefined ? queueSize : stored.prefetch);
+    // With a store the queue carries jobs only (nothing is stamped): the feeder's channel is this one.
     const claimed = this.#jobs as Channel<Job<P>>;
     this.#feed =
       stored === undefined ? undefined : new StoreFeed({ ...stored, jobs: claimed, hold: workers + stored.prefetch, batch: Math.max(1, Math.ceil(stored.prefetch / 2)), queueSize });
@@ -201,27 +200,28 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    * submit allocate a context, observed or not.
    */
   #submitObserved(job: Job<P>, signal: AbortSignal | undefined, observation: Observation<P>): Promise<SubmitResult> {
-    if (this.#feed !== undefined) return observation.storedSubmit(job, this.#feed.submit(job, signal));
-    const timed = observation.timed(job);
-    if ((signal === undefined || !signal.aborted) && this.#jobs.trySend(timed)) {
-      observation.queued(timed, false);
+    if (this.#feed !== undefined) return observation.storedSubmit(job, this.#metrics.storedSubmit(job.id, this.#feed.submit(job, signal)));
+    const stamped = observation.stamp(job, this.#metrics.sample());
+    const sent = this.#send(stamped, signal);
+    // Queued at once: announced now, with no promise per job; else once the send resolves.
+    return sent === ADDED ? (observation.queued(stamped, false), ADDED) : sent.then(() => observation.queued(stamped, true));
+  }
+
+  /** submit's part past the checks for a pool without an observer: into the store, or into the channel (a sampled job's time kept aside). */
+  #submit(job: Job<P>, signal: AbortSignal | undefined): Promise<SubmitResult> {
+    if (this.#feed !== undefined) return this.#metrics.storedSubmit(job.id, this.#feed.submit(job, signal));
+    const sampled = this.#metrics.sampleJob(job);
+    const sent = this.#send(job, signal);
+    return !sampled || sent === ADDED ? sent : this.#metrics.forgetIfRefused(job, sent);
+  }
+
+  /** Into the channel: at once while it has room (counted there), else once a worker makes room (counted by the send's `.then`). */
+  #send(item: Job<P> | Stamped<P>, signal: AbortSignal | undefined): Promise<SubmitResult> {
+    if ((signal === undefined || !signal.aborted) && this.#jobs.trySend(item)) {
+      this.#metrics.submitted++;
       return ADDED;
     }
-    return this.#jobs.send(timed, signal).then(() => observation.queued(timed, true), closedToPoolError);
-  }
-
-  /** submit's part past the checks for a pool without an observer: into the store, or into the channel. */
-  #submit(job: Job<P>, signal: AbortSignal | undefined): Promise<SubmitResult> {
-    if (this.#feed !== undefined) return this.#feed.submit(job, signal);
-    if (signal === undefined || !signal.aborted) {
-      if (this.#jobs.trySend(job)) return ADDED;
-    }
-    return this.#jobs.send(job, signal).then(added, closedToPoolError);
-  }
-
-  /** The job an item of the queue carries. */
-  #unwrap(item: Job<P> | Timed<P>): Job<P> {
-    return this.#timed ? (item as Timed<P>).job : (item as Job<P>);
+    return this.#jobs.send(item, signal).then(this.#metrics.added, this.#metrics.closed);
   }
 
   /**
@@ -238,9 +238,16 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     if (this.#feed !== undefined) throw new TypeError('trySubmit needs a pool without a store: a stored job is accepted only once submit() resolves');
     const refused = this.#refuse(job);
     if (refused instanceof TypeError || refused instanceof RangeError) throw refused;
-    const queued = refused === undefined && this.#jobs.trySend(this.#timed ? this.#observation!.timed(job) : job);
-    if (queued) this.#observation?.trySubmitted(job);
-    return queued;
+    if (refused !== undefined) return false;
+    const stamped = this.#observation?.stamp(job, this.#metrics.sample());
+    const sampled = stamped === undefined ? this.#metrics.sampleJob(job) : stamped.sampled;
+    if (!this.#jobs.trySend(stamped ?? job)) {
+      if (sampled) this.#metrics.forget(job);
+      return false;
+    }
+    this.#metrics.submitted++;
+    this.#observation?.trySubmitted(job);
+    return true;
   }
 
   /**
@@ -308,19 +315,19 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    * The counters are kept as jobs move; the snapshot costs one line per worker.
    */
   stats(): PoolStats {
-    const workers: WorkerStats[] = [];
-    for (const { id, state, job } of this.#workers) {
-      workers.push(job === undefined ? { id, state } : { id, state, jobId: job.id });
-    }
-    const stats: PoolStats = {
-      queued: this.#jobs.length,
-      active: this.#active,
-      completed: this.#completed,
-      failed: this.#failed,
-      workers,
-    };
+    const { completed, failed } = this.#metrics;
+    const stats: PoolStats = { queued: this.#jobs.length, active: this.#active, completed, failed, workers: workerStats(this.#workers) };
     if (this.#feed !== undefined) stats.store = this.#feed.stats();
     return stats;
+  }
+
+  /**
+   * metrics reads the pool's counters and its histograms of sampled
+   * timings (the `metrics` option): Go's `metrics.Read`, for a scrape.
+   * Reading is the only cost; each call returns fresh copies.
+   */
+  metrics(): PoolMetrics {
+    return this.#metrics.read();
   }
 
   /** Shuts the pool down with no timeout, for `await using pool = new WorkerPool(...)`. */
@@ -347,7 +354,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     const range = jobs[Symbol.asyncIterator]();
     try {
       for (;;) {
-        let item: Job<P> | Timed<P>;
+        let item: Job<P> | Stamped<P>;
         const ready = jobs.tryRecv();
         if (ready !== undefined) {
           if (!ready[1]) break; // closed and drained
@@ -359,7 +366,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
           if (next.done === true) break;
           item = next.value;
         }
-        const job = this.#unwrap(item);
+        const job = this.#stamps ? (item as Stamped<P>).job : (item as Job<P>);
         const ctx = this.#begin(job, item, worker);
         if (ctx === undefined) break;
         let ok = false;
@@ -388,7 +395,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    * the pool's context is done, it sets the job aside, unstarted, and
    * returns undefined: the worker stops.
    */
-  #begin(job: Job<P>, item: Job<P> | Timed<P>, worker: PoolWorker<P>): Context | undefined {
+  #begin(job: Job<P>, item: Job<P> | Stamped<P>, worker: PoolWorker<P>): Context | undefined {
     if (this.#ctx.err() !== undefined) {
       this.#notStarted.push(job);
       return undefined;
@@ -396,7 +403,11 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     worker.state = 'busy';
     worker.job = job;
     this.#active++;
-    this.#observation?.start(job, worker, this.#timed ? (item as Timed<P>).due : undefined);
+    const stamped = item === job ? undefined : (item as Stamped<P>);
+    if (this.#feed !== undefined) this.#metrics.startStored(worker.id, job.id);
+    else if (stamped === undefined) this.#metrics.startJob(worker.id, job);
+    else this.#metrics.start(worker.id, stamped.sampled ? stamped.due : NaN);
+    this.#observation?.start(job, worker, stamped?.due);
     return job.ctx === undefined ? this.#ctx : new JobContext(this.#ctx, job.ctx);
   }
 
@@ -409,7 +420,9 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     }
     this.#finish(worker, ctx);
     // Cut off by the shutdown: listed in its report, not counted, whatever the handler did.
-    if (this.#cutOff.size !== 0 && this.#cutOff.has(job)) return;
+    const cutOff = this.#cutOff.size !== 0 && this.#cutOff.has(job);
+    this.#metrics.end(worker.id, !cutOff && !this.#reported);
+    if (cutOff) return;
     const fate = this.#feed?.settle(job, ok, outcome);
     if (ok) this.#succeed(job, outcome as R, worker);
     else this.#fail(job, worker, outcome, fate);
@@ -427,7 +440,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   #succeed(job: Job<P>, result: R, worker: PoolWorker<P>): void {
     // Reported unfinished by a shutdown that did not wait for it: its outcome no longer counts.
     if (this.#reported) return;
-    this.#completed++;
+    this.#metrics.completed++;
     this.#observation?.finish(job, worker);
     if (this.#runs.size !== 0) this.#takeRun(job)?.resolve(result);
   }
@@ -435,7 +448,9 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   /** Counts a failed job and tells run()'s caller, or else onError. */
   #fail(job: Job<P>, worker: PoolWorker<P>, error: unknown, fate: number | 'dead' | undefined): void {
     if (this.#reported) return;
-    this.#failed++;
+    this.#metrics.failed++;
+    if (fate === 'dead') this.#metrics.dead++;
+    else if (fate !== undefined) this.#metrics.retried++;
     this.#observation?.fail(job, worker, error, fate);
     const outcome = this.#runs.size === 0 ? undefined : this.#takeRun(job);
     if (outcome !== undefined) {
@@ -451,24 +466,18 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
 
   #takeRun(job: Job<P>): Outcome<R> | undefined {
     const outcome = this.#runs.get(job);
-    if (outcome !== undefined) this.#runs.delete(job);
-    return outcome;
+    return outcome !== undefined && this.#runs.delete(job) ? outcome : undefined;
   }
 
   /** Why submit must refuse this job, if it must. */
   #refuse(job: Job<P>): Error | undefined {
     const malformed = checkJob(job);
     if (malformed !== undefined) return malformed;
-    if (this.#shutdown !== undefined) {
-      return new PoolClosedError(`Cannot submit job ${describe(job.id)}: the pool is shutting down`);
-    }
-    const err = this.#ctx.err();
-    if (err !== undefined) {
-      return new PoolClosedError(`Cannot submit job ${describe(job.id)}: the pool's context is done (${err.message})`, {
-        cause: this.#ctx.cause(),
-      });
-    }
-    return undefined;
+    const err = this.#shutdown === undefined ? this.#ctx.err() : undefined;
+    if (this.#shutdown === undefined && err === undefined) return undefined;
+    this.#metrics.refused++;
+    const why = err === undefined ? 'the pool is shutting down' : `the pool's context is done (${err.message})`;
+    return new PoolClosedError(`Cannot submit job ${describe(job.id)}: ${why}`, err === undefined ? undefined : { cause: this.#ctx.cause() });
   }
 
   /**
@@ -515,10 +524,13 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     const notStarted = [...this.#notStarted];
     if (this.#feed !== undefined) await this.#feed.fed; // the feeder has closed the channel
     for (let next = this.#jobs.tryRecv(); next !== undefined && next[1]; next = this.#jobs.tryRecv()) {
-      notStarted.push(this.#unwrap(next[0]));
+      const item = next[0];
+      notStarted.push(this.#stamps ? (item as Stamped<P>).job : (item as Job<P>));
     }
     const unfinished = [...cutOff, ...notStarted];
     this.#reported = true;
+    this.#metrics.cutOff += cutOff.length;
+    this.#metrics.clear();
     // Go's `defer cancel()`: release the context, and with it its link to the parent.
     this.#cancel();
     for (const job of unfinished) {
@@ -533,16 +545,4 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     this.#observation?.shutdown(report);
     return report;
   }
-}
-
-function added(): SubmitResult {
-  return 'added';
-}
-
-/** A send rejected because the channel closed under it: the pool began shutting down while the submit waited. */
-function closedToPoolError(error: unknown): never {
-  if (error instanceof ClosedChannelError) {
-    throw new PoolClosedError('Cannot submit the job: the pool began shutting down while the submit waited');
-  }
-  throw error;
 }

@@ -1,7 +1,7 @@
 import type { Job } from './job.js';
 import type { FeedStats } from './store-feed.js';
 import type { StoreCounts } from './store.js';
-import type { WorkerState } from './worker.js';
+import type { Worker, WorkerState } from './worker.js';
 
 /** WorkerStats is one worker's line in {@link PoolStats}: the Go `Worker` struct's ID, and what it is doing. */
 export interface WorkerStats {
@@ -70,4 +70,11 @@ export interface ShutdownReport<P> {
   notStarted: Job<P>[];
   /** The counters when the report was made. */
   stats: PoolStats;
+}
+
+/** workerStats is each worker's line of {@link PoolStats}, in id order. */
+export function workerStats(workers: readonly Worker[]): WorkerStats[] {
+  const lines: WorkerStats[] = [];
+  for (const { id, state, job } of workers) lines.push(job === undefined ? { id, state } : { id, state, jobId: job.id });
+  return lines;
 }
