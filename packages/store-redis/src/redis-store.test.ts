@@ -185,7 +185,7 @@ describe.runIf(hasRedis)('RedisStore', () => {
         const missing = await RedisStore.open({ url: `redis://127.0.0.1:${locked.port}` }).catch((e: unknown) => e);
         expect((missing as Error).message).toMatch(/NOAUTH.*the password or user in the URL is wrong, or missing/);
         await using ok = await RedisStore.open({ url: locked.url });
-        expect(ok.durability).toEqual({ appendonly: true, appendfsync: 'always' });
+        expect(ok.durability).toEqual({ appendonly: true, appendfsync: 'always', save: '', persists: true });
       } finally {
         await locked.remove();
       }

@@ -74,6 +74,9 @@ export interface RedisServer {
   readonly dir: string;
   /** Stops it: SIGKILL (a crash: what the append-only file holds survives) or SIGTERM. */
   stop(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open, nothing is answered; resume() thaws it (SIGCONT). */
+  pause(): void;
+  resume(): void;
   /** Starts it again on the same port and folder (after stop). */
   start(): Promise<void>;
   /** Stops it for good and removes its folder. */
@@ -85,12 +88,14 @@ export interface RedisServer {
  * with appendonly on (appendfsync always unless said otherwise) and no RDB
  * snapshots, and resolves once it answers.
  */
-export async function startRedis(options: { appendfsync?: 'always' | 'everysec' | 'no'; password?: string } = {}): Promise<RedisServer> {
+export async function startRedis(
+  options: { appendfsync?: 'always' | 'everysec' | 'no'; appendonly?: boolean; password?: string; extra?: readonly string[] } = {},
+): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'gochan-redis-'));
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
-    '--appendfsync', options.appendfsync ?? 'always', '--save', '', '--daemonize', 'no', '--loglevel', 'warning',
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', options.appendonly === false ? 'no' : 'yes',
+    '--appendfsync', options.appendfsync ?? 'always', '--save', '', '--daemonize', 'no', '--loglevel', 'warning', ...(options.extra ?? []),
   ];
   if (options.password !== undefined) args.push('--requirepass', options.password);
   let child: ChildProcess | undefined;
@@ -113,6 +118,7 @@ export async function startRedis(options: { appendfsync?: 'always' | 'everysec' 
     if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((resolve) => proc.on('exit', resolve));
     proc.kill(signal);
+    proc.kill('SIGCONT'); // a frozen server must wake to die of SIGTERM
     await exited;
   };
   await start();
@@ -122,6 +128,8 @@ export async function startRedis(options: { appendfsync?: 'always' | 'everysec' 
     dir,
     stop,
     start,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     remove: async () => {
       await stop('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
