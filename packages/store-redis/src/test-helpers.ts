@@ -148,3 +148,40 @@ export type { Child } from '../../../tests/support/child.js';
 export function startChild(program: string, args: readonly string[]): Child {
   return startProgram(fileURLToPath(new URL(`./${program}`, import.meta.url)), args);
 }
+
+/** The redis-cli binary, beside redis-server: $REDIS_CLI, else Debian's. */
+const cli = process.env.REDIS_CLI || '/usr/bin/redis-cli';
+
+/** A Redis Cluster of the tests' own: three masters, no replicas, every slot covered. */
+export interface RedisCluster {
+  readonly nodes: readonly RedisServer[];
+  /** Stops every node and removes their folders. */
+  remove(): Promise<void>;
+}
+
+/**
+ * startCluster starts three redis-server nodes with cluster-enabled on free
+ * ports, joins them with `redis-cli --cluster create`, and resolves once
+ * every node says cluster_state:ok.
+ */
+export async function startCluster(): Promise<RedisCluster> {
+  const nodes: RedisServer[] = [];
+  try {
+    for (let i = 0; i < 3; i++) nodes.push(await startRedis({ extra: ['--cluster-enabled', 'yes', '--cluster-node-timeout', '2000'] }));
+    const { execFileSync } = await import('node:child_process');
+    execFileSync(cli, ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'pipe', timeout: 30_000 });
+    const deadline = Date.now() + 15_000;
+    for (const node of nodes) {
+      for (;;) {
+        const info = execFileSync(cli, ['-p', String(node.port), 'cluster', 'info'], { encoding: 'utf8' });
+        if (info.includes('cluster_state:ok')) break;
+        if (Date.now() > deadline) throw new Error(`the cluster did not come up: ${info}`);
+        await sleep(100);
+      }
+    }
+  } catch (error) {
+    await Promise.all(nodes.map((n) => n.remove()));
+    throw error;
+  }
+  return { nodes, remove: async () => void (await Promise.all(nodes.map((n) => n.remove()))) };
+}
