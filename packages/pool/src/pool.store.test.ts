@@ -336,6 +336,7 @@ describe('a pool on a store', () => {
       invalidJobs: 0,
       writesRetried: 0,
       writesRefused: 0,
+      writesUnconfirmed: 0,
       writesAbandoned: 0,
     });
     await pool.shutdown();

@@ -165,7 +165,7 @@ describe('writes that meet an outage or a lost lease', () => {
     await pool.shutdown();
     expect(runs).toBe(1);
     expect(store.writes.complete).toBe(4);
-    expect(pool.stats().store).toMatchObject({ storeErrors: 3, writesRetried: 3, writesRefused: 0, writesAbandoned: 0, completed: 1, running: 0 });
+    expect(pool.stats().store).toMatchObject({ storeErrors: 3, writesRetried: 3, writesRefused: 0, writesUnconfirmed: 0, writesAbandoned: 0, completed: 1, running: 0 });
   });
 
   test('a completion the store refuses (the lease was lost) is logged and counted as a lost lease', async () => {

@@ -86,8 +86,14 @@ export interface FeedStats {
   invalidJobs: number;
   /** Writes (complete, fail, release) sent again after a store error. */
   writesRetried: number;
-  /** Completions and failures the store refused: the lease was lost (counted in leasesLost too), and the job may run again elsewhere. */
+  /** Completions and failures the store refused at the first try: the lease was lost (counted in leasesLost too), and the job may run again elsewhere. */
   writesRefused: number;
+  /**
+   * Completions and failures sent again after a store error and then
+   * refused: an earlier try may have landed before the connection dropped,
+   * or the lease was lost meanwhile; the store cannot say which.
+   */
+  writesUnconfirmed: number;
   /** Writes given up on: the store stayed unreachable until the lease had surely ended; the job runs again after it (at least once). */
   writesAbandoned: number;
 }
@@ -121,7 +127,7 @@ export class StoreFeed<P> {
   #freed: (() => void) | undefined = undefined;
   /** Set while a renewal is in flight, so that a slow store never sees two at once. */
   #renewing = false;
-  readonly #stats: FeedStats = { held: 0, leasesLost: 0, renewFailures: 0, storeErrors: 0, invalidJobs: 0, writesRetried: 0, writesRefused: 0, writesAbandoned: 0 };
+  readonly #stats: FeedStats = { held: 0, leasesLost: 0, renewFailures: 0, storeErrors: 0, invalidJobs: 0, writesRetried: 0, writesRefused: 0, writesUnconfirmed: 0, writesAbandoned: 0 };
   readonly #leaseMs: number;
   /** Resolves once the feeder loop has ended and closed the channel. */
   readonly fed: Promise<void>;
@@ -466,10 +472,16 @@ export class StoreFeed<P> {
     for (let tries = 1; ; tries++) {
       try {
         if ((await send()) === false) {
-          this.#stats.writesRefused++;
-          this.#stats.leasesLost++;
-          const maybe = tries > 1 ? ' (or an earlier try, whose answer the outage cut off, had landed)' : '';
-          console.error(`pool: the store refused the ${what} of job ${JSON.stringify(id)}: its lease was lost${maybe}; another claimer may run it`);
+          if (tries === 1) {
+            this.#stats.writesRefused++;
+            this.#stats.leasesLost++;
+            console.error(`pool: the store refused the ${what} of job ${JSON.stringify(id)}: its lease was lost; another claimer may run it`);
+          } else {
+            this.#stats.writesUnconfirmed++;
+            console.error(
+              `pool: the store refused the ${what} of job ${JSON.stringify(id)} when sent again after an error: an earlier try may have landed before the connection dropped, or the lease was lost meanwhile`,
+            );
+          }
         }
         return;
       } catch (error) {

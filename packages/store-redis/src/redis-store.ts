@@ -432,7 +432,7 @@ export class RedisStore implements Store, AsyncDisposable {
         if (token !== undefined) args.push(...token);
       }
       if (args.length === 2) continue;
-      const [, counts] = await this.#track(this.#run<[number[], (string | null)[]]>(RELEASE, args));
+      const [, counts] = await this.#track(this.#run<[number[], (string | null)[]]>(RELEASE, args, false));
       this.#setCounts(counts);
       this.#wakeClaims();
     }
@@ -683,7 +683,9 @@ export class RedisStore implements Store, AsyncDisposable {
       const chunk = writes.length <= CHUNK ? writes : writes.slice(i, i + CHUNK);
       const args = head(chunk);
       for (const write of chunk) for (const arg of write.args) args.push(arg);
-      void this.#track(this.#run<[number[], (string | null)[] | number]>(script, args)).then(
+      // Unwatched: a write waits for Redis's answer (or a dropped connection), so that a stall never makes the
+      // pool send it twice and take the second answer (refused: already done) for a lost lease.
+      void this.#track(this.#run<[number[], (string | null)[] | number]>(script, args, false)).then(
         ([positions, counts]) => {
           this.#setCounts(counts as (string | null)[]);
           settleAll(chunk, positions, ok, refused);
