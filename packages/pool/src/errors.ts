@@ -31,7 +31,7 @@ export class LeaseLostError extends Error {
   }
 }
 
-/** StoreUnavailableReason says why a store could not take a write: see {@link StoreUnavailableError}. */
+/** StoreUnavailableReason says why a store could not take a write (Go would use sentinel errors, one per reason): see {@link StoreUnavailableError}. */
 export type StoreUnavailableReason = 'offline' | 'stalled' | 'withdrawn' | 'full' | 'busy';
 
 /**

@@ -17,7 +17,8 @@ const MAX_TIME = 8.64e15;
  * checkNewStoredJob says what makes `job` unfit for {@link Store.add}, if
  * anything: it must be an object with a string `id`, a string `payload`,
  * and a `deadline` that is undefined or a finite number of milliseconds
- * since the epoch that a Date can hold.
+ * since the epoch that a Date can hold (what a Go store gets from its types
+ * and checks of `time.Time` before its INSERT).
  *
  * @returns a TypeError naming the field and the value received, or undefined for a good job.
  */
@@ -33,7 +34,7 @@ export function checkNewStoredJob(job: unknown): TypeError | undefined {
 
 /**
  * checkClaimMax says what makes `max` unfit for {@link Store.claim}: it must
- * be a positive safe integer.
+ * be a positive safe integer (a Go `LIMIT n` with n > 0).
  * @returns a RangeError naming the value received, or undefined.
  */
 export function checkClaimMax(max: unknown): RangeError | undefined {
@@ -46,7 +47,8 @@ export function checkClaimMax(max: unknown): RangeError | undefined {
  * cannot: every field of a {@link ClaimedJob} is checked, as the pool needs
  * it (an id the pool would accept at submit, a string payload, a deadline
  * that is a time or none, a non-empty token, an attempt that is a positive
- * integer).
+ * integer): what Go's `json.Unmarshal` into a struct with typed fields
+ * would refuse, checked before the job reaches a worker.
  *
  * @returns the reason, for the dead job's error; undefined for a good job.
  */
@@ -73,7 +75,7 @@ function deadlineProblem(deadline: unknown): string | undefined {
 /**
  * checkRetryAt says what makes `retryAt` unfit for {@link Store.fail}: it
  * must be undefined (dead) or a finite number of milliseconds since the
- * epoch that a Date can hold.
+ * epoch that a Date can hold (Go: a valid `time.Time`).
  * @returns a TypeError naming the value received, or undefined.
  */
 export function checkRetryAt(retryAt: unknown): TypeError | undefined {

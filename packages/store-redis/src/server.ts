@@ -10,7 +10,8 @@
  * RedisDurability is what the server said of its persistence at open: with
  * `appendonly` on and `appendfsync` `always`, a resolved add is on disk;
  * with neither the append-only file nor snapshots (`persists` false), a
- * crash or restart of Redis loses every job it holds.
+ * crash or restart of Redis loses every job it holds. (A Go program would
+ * read the same with go-redis's `ConfigGet`.)
  */
 export interface RedisDurability {
   /** CONFIG GET appendonly: whether the server logs every write. */
