@@ -323,7 +323,7 @@ export class StoreFeed<P> {
       const reason = error instanceof InvalidJob ? error.message : `it could not be read: ${errorText(error)}`;
       const id = typeof claim?.id === 'string' ? claim.id : describe(claim?.id);
       console.error(`pool: job ${JSON.stringify(id)} from the store goes to the dead, never run: ${reason}`);
-      this.#write('failure', id, () => this.#store.fail(claim, reason, undefined), leaseUntil);
+      this.#write('failure', id, () => this.#store.fail(claim, reason, undefined), leaseUntil, false);
       return undefined;
     }
     const [base, cancel] = withCancelCause(background());
@@ -460,19 +460,23 @@ export class StoreFeed<P> {
    * Sends a write and tracks it until it lands: one that meets a store error
    * is sent again (50 ms, doubling to 1 s) until the store answers or the
    * lease is surely over, then given up (the job runs again after its lease:
-   * at least once). A `false` answer is a refusal: the lease was lost.
+   * at least once). A `false` answer is a refusal: the lease was lost (for
+   * a `leased` write; an invalid job's claim may be broken itself).
    */
-  #write(what: string, id: string, send: () => Promise<unknown>, leaseUntil: number): void {
-    const tracked = this.#writeUntil(what, id, send, leaseUntil).finally(() => void this.#writes.delete(tracked));
+  #write(what: string, id: string, send: () => Promise<unknown>, leaseUntil: number, leased = true): void {
+    const tracked = this.#writeUntil(what, id, send, leaseUntil, leased).finally(() => void this.#writes.delete(tracked));
     this.#writes.add(tracked);
   }
 
-  async #writeUntil(what: string, id: string, send: () => Promise<unknown>, leaseUntil: number): Promise<void> {
+  async #writeUntil(what: string, id: string, send: () => Promise<unknown>, leaseUntil: number, leased: boolean): Promise<void> {
     let pause = 0;
     for (let tries = 1; ; tries++) {
       try {
         if ((await send()) === false) {
-          if (tries === 1) {
+          if (!leased) {
+            // An invalid job's claim may be as broken as the rest of it (its token): the store could not mark it dead.
+            console.error(`pool: the store would not mark invalid job ${JSON.stringify(id)} dead; its lease will run out, and its crashes send it to the dead`);
+          } else if (tries === 1) {
             this.#stats.writesRefused++;
             this.#stats.leasesLost++;
             console.error(`pool: the store refused the ${what} of job ${JSON.stringify(id)}: its lease was lost; another claimer may run it`);

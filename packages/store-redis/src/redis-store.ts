@@ -528,7 +528,8 @@ export class RedisStore implements Store, AsyncDisposable {
     for (const write of completes) for (const arg of write.args) args.push(arg);
     let reply: [string, (string | null)[], string, string, number, number, number, (string | null)[], number[], number, [string, string[]][]];
     try {
-      reply = await this.#track(this.#run(CLAIM, args));
+      // Unwatched: a claim that timed out here would still run in Redis, leasing jobs to nobody until their lease ran out.
+      reply = await this.#track(this.#run(CLAIM, args, false));
     } catch (error) {
       for (const write of completes) write.reject(error);
       throw error;
