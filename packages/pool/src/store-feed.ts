@@ -458,7 +458,7 @@ export class StoreFeed<P> {
 
   /**
    * Sends a write and tracks it until it lands: one that meets a store error
-   * is sent again (50 ms, doubling to 1 s) until the store answers or the
+   * is sent again (50 ms, doubling to a tenth of the lease, 1 s at most) until the store answers or the
    * lease is surely over, then given up (the job runs again after its lease:
    * at least once). A `false` answer is a refusal: the lease was lost (for
    * a `leased` write; an invalid job's claim may be broken itself).
@@ -497,7 +497,8 @@ export class StoreFeed<P> {
           return;
         }
         this.#stats.writesRetried++;
-        pause = Math.min(Math.max(2 * pause, 50), 1_000);
+        // At most a tenth of the lease apart (1 s at most): a store back before the lease ends gets the write in time.
+        pause = Math.min(Math.max(2 * pause, 50), Math.max(50, Math.min(1_000, this.#leaseMs / 10)));
         if (tries === 1) console.error(`pool: writing the ${what} of job ${JSON.stringify(id)} failed (retrying until its lease ends, in ${Math.ceil(left)} ms):`, error);
         await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
       }
