@@ -30,3 +30,45 @@ export class LeaseLostError extends Error {
     this.name = 'LeaseLostError';
   }
 }
+
+/** StoreUnavailableReason says why a store could not take a write (Go would use sentinel errors, one per reason): see {@link StoreUnavailableError}. */
+export type StoreUnavailableReason = 'offline' | 'stalled' | 'withdrawn' | 'full' | 'busy';
+
+/**
+ * StoreUnavailableError is a store's answer to a write it could not make in
+ * time and did not make: the job (or the batch it travelled in) is not
+ * stored, and never will be from this call, so a submit that rejects with it
+ * may be retried as new (an HTTP server answers `503` with `Retry-After`).
+ * Go's `database/sql` has no such promise: a timed-out `ExecContext` may
+ * still commit. Every store of this repository rejects with it, and only
+ * with it, when it is sure:
+ *  - `'offline'`: the store could not be reached; nothing was sent.
+ *  - `'stalled'`: the store has not answered earlier commands in time;
+ *    nothing was sent.
+ *  - `'withdrawn'`: sent, but the connection was lost before the answer;
+ *    the store has since confirmed that it had not run it, and made sure it
+ *    never will.
+ *  - `'full'`: the disk is full; the transaction was rolled back.
+ *  - `'busy'`: another writer held the lock past the busy timeout; the
+ *    transaction was rolled back.
+ */
+export class StoreUnavailableError extends Error {
+  /** Why the write was not made. */
+  readonly reason: StoreUnavailableReason;
+  /** Always false: what was refused was not stored, and will not be. */
+  readonly stored = false;
+  /** A wait, in milliseconds, after which trying again may succeed (an HTTP `Retry-After`, rounded up to seconds). */
+  readonly retryAfterMs: number;
+
+  /**
+   * @param message - What was not stored, and why.
+   * @param reason - See {@link StoreUnavailableReason}.
+   * @param options - `retryAfterMs` (default 1000), `cause`: the engine's error.
+   */
+  constructor(message: string, reason: StoreUnavailableReason, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StoreUnavailableError';
+    this.reason = reason;
+    this.retryAfterMs = options.retryAfterMs ?? 1_000;
+  }
+}

@@ -8,7 +8,8 @@
  * @packageDocumentation
  */
 export { WorkerPool, CANCEL_GRACE_MS } from './pool.js';
-export { LeaseLostError, PoolClosedError } from './errors.js';
+export { LeaseLostError, PoolClosedError, StoreUnavailableError, type StoreUnavailableReason } from './errors.js';
+export { checkClaimMax, checkClaimedJob, checkNewStoredJob, checkRetryAt } from './store-checks.js';
 export { StoreClosedError } from './store-closed.js';
 export { DEFAULT_MAX_ATTEMPTS, DEFAULT_QUEUE_SIZE, MAX_JOB_ID_LENGTH, defaultBackoff, type PoolOptions } from './options.js';
 export { jsonCodec, type Codec, type JsonPayload, type PayloadCodec } from './codec.js';

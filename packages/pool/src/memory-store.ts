@@ -1,6 +1,7 @@
 import { describe } from '@gochan/channel';
 import { Heap } from './heap.js';
 import { parkClaim } from './park-claim.js';
+import { checkClaimMax, checkNewStoredJob, checkRetryAt } from './store-checks.js';
 import type { ClaimedJob, NewStoredJob, Store, StoreCounts, SubmitResult } from './store.js';
 
 /*
@@ -132,6 +133,8 @@ export class MemoryStore implements Store {
   }
 
   add(job: NewStoredJob): Promise<SubmitResult> {
+    const bad = checkNewStoredJob(job);
+    if (bad !== undefined) return Promise.reject(bad);
     if (this.#live.has(job.id)) return Promise.resolve('duplicate');
     const record: MemoryRecord = {
       id: job.id,
@@ -156,6 +159,8 @@ export class MemoryStore implements Store {
 
   claim(max: number, signal: AbortSignal): Promise<ClaimedJob[]> {
     if (signal.aborted) return Promise.reject(signal.reason);
+    const bad = checkClaimMax(max);
+    if (bad !== undefined) return Promise.reject(bad);
     const claimed = this.#claimNow(max);
     if (claimed.length > 0) return Promise.resolve(claimed);
     return parkClaim({
@@ -191,6 +196,8 @@ export class MemoryStore implements Store {
   }
 
   fail(job: ClaimedJob, error: string, retryAt: number | undefined): Promise<boolean> {
+    const bad = checkRetryAt(retryAt);
+    if (bad !== undefined) return Promise.reject(bad);
     const record = this.#held(job);
     if (record === undefined) return Promise.resolve(false);
     this.#running--;

@@ -333,6 +333,11 @@ describe('a pool on a store', () => {
       leasesLost: 0,
       renewFailures: 0,
       storeErrors: 0,
+      invalidJobs: 0,
+      writesRetried: 0,
+      writesRefused: 0,
+      writesUnconfirmed: 0,
+      writesAbandoned: 0,
     });
     await pool.shutdown();
   });

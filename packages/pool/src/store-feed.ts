@@ -5,6 +5,7 @@ import { LeaseLostError, PoolClosedError } from './errors.js';
 import type { Job } from './job.js';
 import type { StoreStats } from './stats.js';
 import { StoreClosedNotice } from './store-closed.js';
+import { checkClaimedJob } from './store-checks.js';
 import type { ClaimedJob, Store, SubmitResult } from './store.js';
 
 /*
@@ -29,6 +30,15 @@ import type { ClaimedJob, Store, SubmitResult } from './store.js';
  *  - Submits waiting for room are served first come, first served: a new
  *    submit does not pass them, and one watcher (not one per submit) waits
  *    for the store to change while any is waiting.
+ *  - Every claimed job passes checkClaimedJob and the codec in #adopt, the
+ *    one place where what the store holds becomes a Job; one that fails
+ *    (whoever wrote it) is sent to the dead with the reason, and nothing it
+ *    holds can throw past the feeder.
+ *  - A write (complete, fail, release) that meets a store error is sent
+ *    again, backing off, until the store answers or the lease is surely
+ *    over (#leaseUntil: when the last claim or renewal that the store
+ *    granted was sent, plus leaseMs); a refused one (lease lost) is logged
+ *    and counted.
  */
 
 /** A submit waiting for room in the store, in the FIFO list of them. */
@@ -45,6 +55,8 @@ interface RoomWaiter {
 interface Held {
   readonly claim: ClaimedJob;
   readonly cancel: (cause?: unknown) => void;
+  /** When the lease surely ends (local clock): the last granted claim or renewal's sending time plus leaseMs. */
+  leaseUntil: number;
 }
 
 /** FeedOptions are the pool's settings that the feed uses. */
@@ -71,6 +83,20 @@ export interface FeedStats {
   renewFailures: number;
   /** Claims and writes that the store failed; the feeder retries. */
   storeErrors: number;
+  /** Claimed jobs that could not be decoded or were not valid jobs (a bad deadline, payload, id, attempt…): sent to the dead with the reason, never run. */
+  invalidJobs: number;
+  /** Writes (complete, fail, release) sent again after a store error. */
+  writesRetried: number;
+  /** Completions and failures the store refused at the first try: the lease was lost (counted in leasesLost too), and the job may run again elsewhere. */
+  writesRefused: number;
+  /**
+   * Completions and failures sent again after a store error and then
+   * refused: an earlier try may have landed before the connection dropped,
+   * or the lease was lost meanwhile; the store cannot say which.
+   */
+  writesUnconfirmed: number;
+  /** Writes given up on: the store stayed unreachable until the lease had surely ended; the job runs again after it (at least once). */
+  writesAbandoned: number;
 }
 
 export class StoreFeed<P> {
@@ -102,7 +128,8 @@ export class StoreFeed<P> {
   #freed: (() => void) | undefined = undefined;
   /** Set while a renewal is in flight, so that a slow store never sees two at once. */
   #renewing = false;
-  readonly #stats: FeedStats = { held: 0, leasesLost: 0, renewFailures: 0, storeErrors: 0 };
+  readonly #stats: FeedStats = { held: 0, leasesLost: 0, renewFailures: 0, storeErrors: 0, invalidJobs: 0, writesRetried: 0, writesRefused: 0, writesUnconfirmed: 0, writesAbandoned: 0 };
+  readonly #leaseMs: number;
   /** Tells, once, that the store was closed under the pool. */
   readonly #closedNotice: StoreClosedNotice = new StoreClosedNotice();
   /** Resolves once the feeder loop has ended and closed the channel. */
@@ -117,6 +144,7 @@ export class StoreFeed<P> {
     this.#queueSize = options.queueSize;
     this.#maxAttempts = options.maxAttempts;
     this.#backoff = options.backoff;
+    this.#leaseMs = this.#store.leaseMs;
     this.#renewTimer = setInterval(() => this.#renew(), Math.max(1, this.#store.leaseMs / 3));
     // A renewal alone must not keep a Node process alive.
     (this.#renewTimer as { unref?: () => void }).unref?.();
@@ -162,27 +190,35 @@ export class StoreFeed<P> {
   settle(job: Job<P>, ok: boolean, outcome: unknown): number | 'dead' | undefined {
     const held = this.#take(job);
     if (held === undefined) return undefined;
-    const { claim } = held;
+    const { claim, leaseUntil } = held;
     if (ok) {
-      this.#write(this.#store.complete(claim));
+      this.#write('completion', claim.id, () => this.#store.complete(claim), leaseUntil);
       return undefined;
     }
     const final = claim.attempt >= this.#maxAttempts || outcome === DeadlineExceeded;
     // A backoff that returns no usable wait (negative, NaN) retries at once rather than never.
     const wait = final ? 0 : Number(this.#backoff(claim.attempt));
     const retryAt = final ? undefined : Date.now() + (wait > 0 && wait < Infinity ? wait : 0);
-    this.#write(this.#store.fail(claim, errorText(outcome), retryAt));
+    const error = errorText(outcome);
+    this.#write('failure', claim.id, () => this.#store.fail(claim, error, retryAt), leaseUntil);
     return retryAt ?? 'dead';
   }
 
   /** release gives held jobs back to the store, ready at once for the next process (a shutdown's unfinished jobs). */
   release(jobs: readonly Job<P>[]): void {
     const claims: ClaimedJob[] = [];
+    let leaseUntil = 0;
     for (const job of jobs) {
       const held = this.#take(job);
-      if (held !== undefined) claims.push(held.claim);
+      if (held === undefined) continue;
+      claims.push(held.claim);
+      leaseUntil = Math.max(leaseUntil, held.leaseUntil);
     }
-    if (claims.length > 0) this.#write(this.#store.release(claims));
+    this.#release(claims, leaseUntil);
+  }
+
+  #release(claims: ClaimedJob[], leaseUntil: number): void {
+    if (claims.length > 0) this.#write('release', claims.length === 1 ? claims[0]!.id : `${claims.length} jobs`, () => this.#store.release(claims), leaseUntil);
   }
 
   /** holds says whether the pool still holds `job`'s claim. */
@@ -216,12 +252,15 @@ export class StoreFeed<P> {
     try {
       while (!signal.aborted) {
         let claimed: ClaimedJob[];
+        let sentAt: number;
         try {
           // Claim only for free workers or free places in the channel (a job claimed here while another
           // process has idle workers would wait for nothing), and, with a prefetch, in batches of half of
           // it (a low-water mark): one claim and one wave of submits let in per batch, not per job.
           if (this.#hold - this.#held.size < this.#batch) await this.#untilFreed(signal);
+          sentAt = Date.now();
           claimed = await this.#store.claim(this.#hold - this.#held.size, signal);
+          if (!Array.isArray(claimed)) throw new TypeError(`the store's claim resolved with ${describe(claimed)}, not an array of jobs`);
           pause = 0;
         } catch (error) {
           if (signal.aborted) break;
@@ -233,8 +272,9 @@ export class StoreFeed<P> {
           await new Promise((resolve) => setTimeout(resolve, pause));
           continue;
         }
+        const leaseUntil = sentAt + this.#leaseMs;
         for (let i = 0; i < claimed.length; i++) {
-          const job = this.#adopt(claimed[i]!);
+          const job = this.#adopt(claimed[i]!, leaseUntil);
           if (job === undefined) continue;
           if (this.#jobs.trySend(job)) continue;
           try {
@@ -242,7 +282,7 @@ export class StoreFeed<P> {
           } catch {
             // Stopped while the channel was full: this job and the rest go back.
             this.release([job]);
-            this.#write(this.#store.release(claimed.slice(i + 1)));
+            this.#release(claimed.slice(i + 1), leaseUntil);
             return;
           }
         }
@@ -267,13 +307,27 @@ export class StoreFeed<P> {
     });
   }
 
-  /** Decodes a claimed job and holds it; a payload that cannot be decoded makes the job dead, with why. */
-  #adopt(claim: ClaimedJob): Job<P> | undefined {
+  /**
+   * Checks and decodes a claimed job, and holds it: the one place where what
+   * the store holds becomes a Job. One that is not a valid job, or whose
+   * payload cannot be decoded, is made dead with the reason, and counted.
+   */
+  #adopt(claim: ClaimedJob, leaseUntil: number): Job<P> | undefined {
     let payload: P;
     try {
-      payload = this.#codec.decode(claim.payload);
+      const invalid = checkClaimedJob(claim);
+      if (invalid !== undefined) throw new InvalidJob(`the stored job is not valid: ${invalid}`);
+      try {
+        payload = this.#codec.decode(claim.payload);
+      } catch (error) {
+        throw new InvalidJob(`its payload cannot be decoded: ${errorText(error)}`);
+      }
     } catch (error) {
-      this.#write(this.#store.fail(claim, `its payload cannot be decoded: ${errorText(error)}`, undefined));
+      this.#stats.invalidJobs++;
+      const reason = error instanceof InvalidJob ? error.message : `it could not be read: ${errorText(error)}`;
+      const id = typeof claim?.id === 'string' ? claim.id : describe(claim?.id);
+      console.error(`pool: job ${JSON.stringify(id)} from the store goes to the dead, never run: ${reason}`);
+      this.#write('failure', id, () => this.#store.fail(claim, reason, undefined), leaseUntil, false);
       return undefined;
     }
     const [base, cancel] = withCancelCause(background());
@@ -287,6 +341,7 @@ export class StoreFeed<P> {
         cancel(cause);
         stopDeadline?.();
       },
+      leaseUntil,
     });
     return job;
   }
@@ -382,11 +437,17 @@ export class StoreFeed<P> {
     const jobs = [...this.#held.keys()];
     const claims = jobs.map((job) => this.#held.get(job)!.claim);
     this.#renewing = true;
+    const sentAt = Date.now();
     this.#store.renew(claims).then(
       (kept) => {
         this.#renewing = false;
         for (let i = 0; i < jobs.length; i++) {
-          if (kept[i] || this.#held.get(jobs[i]!)?.claim !== claims[i]) continue;
+          const held = this.#held.get(jobs[i]!);
+          if (held === undefined || held.claim !== claims[i]) continue;
+          if (kept[i]) {
+            held.leaseUntil = Math.max(held.leaseUntil, sentAt + this.#leaseMs);
+            continue;
+          }
           this.#stats.leasesLost++;
           this.#take(jobs[i]!, new LeaseLostError(`Job ${describe(jobs[i]!.id)} lost its lease: another claimer may run it`));
         }
@@ -399,19 +460,60 @@ export class StoreFeed<P> {
     );
   }
 
-  /** Tracks a write until it settles; a failed write is logged (the job runs again after its lease: at least once). */
-  #write(write: Promise<unknown>): void {
-    const tracked = write.then(
-      () => void this.#writes.delete(tracked),
-      (error: unknown) => {
-        this.#writes.delete(tracked);
-        this.#stats.storeErrors++;
-        if (!this.#closedNotice.tell(error)) console.error('pool: writing to the store failed:', error);
-      },
-    );
+  /**
+   * Sends a write and tracks it until it lands: one that meets a store error
+   * is sent again (50 ms, doubling to a tenth of the lease, 1 s at most) until the store answers or the
+   * lease is surely over, then given up (the job runs again after its lease:
+   * at least once). A `false` answer is a refusal: the lease was lost (for
+   * a `leased` write; an invalid job's claim may be broken itself).
+   */
+  #write(what: string, id: string, send: () => Promise<unknown>, leaseUntil: number, leased = true): void {
+    const tracked = this.#writeUntil(what, id, send, leaseUntil, leased).finally(() => void this.#writes.delete(tracked));
     this.#writes.add(tracked);
   }
+
+  async #writeUntil(what: string, id: string, send: () => Promise<unknown>, leaseUntil: number, leased: boolean): Promise<void> {
+    let pause = 0;
+    for (let tries = 1; ; tries++) {
+      try {
+        if ((await send()) === false) {
+          if (!leased) {
+            // An invalid job's claim may be as broken as the rest of it (its token): the store could not mark it dead.
+            console.error(`pool: the store would not mark invalid job ${JSON.stringify(id)} dead; its lease will run out, and its crashes send it to the dead`);
+          } else if (tries === 1) {
+            this.#stats.writesRefused++;
+            this.#stats.leasesLost++;
+            console.error(`pool: the store refused the ${what} of job ${JSON.stringify(id)}: its lease was lost; another claimer may run it`);
+          } else {
+            this.#stats.writesUnconfirmed++;
+            console.error(
+              `pool: the store refused the ${what} of job ${JSON.stringify(id)} when sent again after an error: an earlier try may have landed before the connection dropped, or the lease was lost meanwhile`,
+            );
+          }
+        }
+        return;
+      } catch (error) {
+        this.#stats.storeErrors++;
+        // A store closed under the pool never reopens: said once, not retried.
+        if (this.#closedNotice.tell(error)) return;
+        const left = leaseUntil - Date.now();
+        if (left <= 0) {
+          this.#stats.writesAbandoned++;
+          console.error(`pool: the ${what} of job ${JSON.stringify(id)} could not be written before its lease ended (it will run again):`, error);
+          return;
+        }
+        this.#stats.writesRetried++;
+        // At most a tenth of the lease apart (1 s at most): a store back before the lease ends gets the write in time.
+        pause = Math.min(Math.max(2 * pause, 50), Math.max(50, Math.min(1_000, this.#leaseMs / 10)));
+        if (tries === 1) console.error(`pool: writing the ${what} of job ${JSON.stringify(id)} failed (retrying until its lease ends, in ${Math.ceil(left)} ms):`, error);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+      }
+    }
+  }
 }
+
+/** Why a claimed job cannot run: its message is the dead job's error. */
+class InvalidJob extends Error {}
 
 /** errorText renders a handler's error for the store: its stack if it has one, else its text. */
 function errorText(error: unknown): string {

@@ -243,6 +243,64 @@ export function storeConformance(name: string, factory: StoreFactory): void {
     );
 
     it(
+      'refuses a bad job at add, and it fails alone: the good adds of its batch are stored',
+      withStore({}, async (store) => {
+        const bad: unknown[] = [
+          { id: 42, payload: '"x"', deadline: undefined },
+          { id: 'p', payload: 42, deadline: undefined },
+          { id: 'soon', payload: '"x"', deadline: 'soon' },
+          { id: 'nan', payload: '"x"', deadline: Number.NaN },
+          { id: 'inf', payload: '"x"', deadline: Infinity },
+          { id: 'huge', payload: '"x"', deadline: 1e300 },
+          null,
+        ];
+        const results = await Promise.allSettled([store.add(job('good1')), ...bad.map((b) => store.add(b as NewStoredJob)), store.add(job('good2', '"2"', 1_900_000_000_000))]);
+        expect(results[0]).toEqual({ status: 'fulfilled', value: 'added' });
+        expect(results.at(-1)).toEqual({ status: 'fulfilled', value: 'added' });
+        for (const result of results.slice(1, -1)) {
+          expect(result.status).toBe('rejected');
+          expect((result as PromiseRejectedResult).reason).toBeInstanceOf(TypeError);
+        }
+        expect(store.counts().waiting).toBe(2);
+        const claimed = await claimSoon(store);
+        expect(claimed.map((j) => [j.id, j.deadline])).toEqual([
+          ['good1', undefined],
+          ['good2', 1_900_000_000_000],
+        ]);
+      }),
+    );
+
+    it(
+      'refuses a claim whose max is not a positive integer, and claims nothing',
+      withStore({}, async (store) => {
+        await store.add(job('only'));
+        for (const max of [0, -1, 1.5, Number.NaN, Infinity, '2']) {
+          await expect(store.claim(max as number, AbortSignal.timeout(1_000)), `max ${String(max)}`).rejects.toThrow(RangeError);
+        }
+        expect(store.counts()).toMatchObject({ waiting: 1, running: 0 });
+        expect((await claimSoon(store)).map((j) => [j.id, j.attempt])).toEqual([['only', 1]]);
+      }),
+    );
+
+    it(
+      'refuses a retryAt that is not a time, changing nothing; a token not its own changes nothing',
+      withStore({}, async (store) => {
+        await store.add(job('held'));
+        const [held] = await claimSoon(store);
+        for (const retryAt of [Number.NaN, Infinity, 'soon']) await expect(store.fail(held!, 'x', retryAt as number)).rejects.toThrow(TypeError);
+        for (const token of ['', 'bogus', '0-1/1', `${held!.token}x`]) {
+          const forged = { ...held!, token };
+          expect(await store.renew([forged])).toEqual([false]);
+          expect(await store.complete(forged)).toBe(false);
+          expect(await store.fail(forged, 'x', undefined)).toBe(false);
+          await store.release([forged]);
+        }
+        expect(store.counts()).toMatchObject({ waiting: 0, running: 1, failed: 0, dead: 0 });
+        expect(await store.complete(held!)).toBe(true);
+      }),
+    );
+
+    it(
       'waiting() counts what waits, and changed() wakes on a change',
       withStore({}, async (store) => {
         expect(store.waiting()).toBe(0);

@@ -13,6 +13,6 @@ export {
   DEFAULT_REDIS_QUEUE,
   type RedisStoreOptions,
   type RedisStoreStats,
-  type RedisDurability,
 } from './redis-store.js';
+export type { RedisDurability } from './server.js';
 export { redisKeys, type RedisKeys } from './scripts.js';

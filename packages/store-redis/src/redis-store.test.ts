@@ -185,9 +185,35 @@ describe.runIf(hasRedis)('RedisStore', () => {
         const missing = await RedisStore.open({ url: `redis://127.0.0.1:${locked.port}` }).catch((e: unknown) => e);
         expect((missing as Error).message).toMatch(/NOAUTH.*the password or user in the URL is wrong, or missing/);
         await using ok = await RedisStore.open({ url: locked.url });
-        expect(ok.durability).toEqual({ appendonly: true, appendfsync: 'always' });
+        expect(ok.durability).toEqual({ appendonly: true, appendfsync: 'always', save: '', persists: true });
       } finally {
         await locked.remove();
+      }
+    });
+
+    it('a database number the server does not have: the error says so, not that the host or port is wrong', async () => {
+      const error = await RedisStore.open({ url: `${server.url}/99` }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RedisStoreError);
+      expect((error as Error).message).toMatch(/DB index is out of range.*the database number in the URL, 99, is not one this server has/);
+      expect((error as Error).message).not.toMatch(/host and port/);
+      await using ok = await RedisStore.open({ url: `${server.url}/3`, queue: fresh() });
+      expect(await ok.add(job('in-db-3'))).toBe('added');
+    });
+
+    it('says whether the server persists anything: appendonly no and no snapshots is persists false', async () => {
+      const bare = await startRedis({ appendonly: false });
+      try {
+        await using store = await RedisStore.open({ url: bare.url });
+        expect(store.durability).toEqual({ appendonly: false, appendfsync: 'always', save: '', persists: false });
+      } finally {
+        await bare.remove();
+      }
+      const snapshots = await startRedis({ appendonly: false, extra: ['--save', '60 1'] });
+      try {
+        await using store = await RedisStore.open({ url: snapshots.url });
+        expect(store.durability).toMatchObject({ appendonly: false, save: '60 1', persists: true });
+      } finally {
+        await snapshots.remove();
       }
     });
 

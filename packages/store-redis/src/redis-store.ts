@@ -1,8 +1,24 @@
-import { StoreClosedError, checkLease, checkMaxCrashes, type ClaimedJob, type DeadJob, type NewStoredJob, type Store, type StoreCounts, type SubmitResult } from '@gochan/pool';
+import {
+  StoreClosedError,
+  checkClaimMax,
+  checkLease,
+  checkMaxCrashes,
+  checkNewStoredJob,
+  checkRetryAt,
+  type ClaimedJob,
+  type DeadJob,
+  type NewStoredJob,
+  type Store,
+  type StoreCounts,
+  type SubmitResult,
+} from '@gochan/pool';
 import { createClient, type RedisClientType } from '@redis/client';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ADD, CLAIM, COMPLETE, FAIL, GROUP, KEY_TYPES, LEAVE, RELEASE, RENEW, keyList, redisKeys, type RedisKeys } from './scripts.js';
+import { Adds } from './adds.js';
+import { decodeClaim } from './decode.js';
+import { checkServer, connectError, readDurability, type RedisDurability } from './server.js';
+import { CLAIM, COMPLETE, FAIL, GROUP, KEY_TYPES, LEAVE, RELEASE, RENEW, keyList, redisKeys, type RedisKeys } from './scripts.js';
 
 /*
  * RedisStore keeps a queue in Redis Streams (scripts.ts has the keys and the
@@ -12,15 +28,19 @@ import { ADD, CLAIM, COMPLETE, FAIL, GROUP, KEY_TYPES, LEAVE, RELEASE, RENEW, ke
  *
  * Invariants:
  *  - Every change to the queue is one Lua script (atomic in Redis); writes
- *    are gathered in #pending and sent as one script per kind: the adds at
- *    the end of the current microtasks (#flushAdds), the completes and fails
+ *    are gathered and sent as one script per kind: the adds at the end of
+ *    the current microtasks (adds.ts, which also says what each answer to
+ *    an add means), the completes and fails
  *    at the end of the turn (#flushSettles), unless a claim takes the
  *    completes first into its own script call (#claimNow); pipelined on the
  *    one connection. Each promise settles with its script's reply, so a
  *    resolved add has been applied by Redis (and, with appendfsync always,
  *    fsynced) before.
  *  - Every command on the main connection is in #unanswered until it is
- *    answered; the watchdog rejects those unanswered for COMMAND_TIMEOUT_MS.
+ *    answered; the watchdog rejects those unanswered for COMMAND_TIMEOUT_MS
+ *    (but the adds, which wait for the truth), and marks the connection
+ *    #stalled until the next answer. No offline queue: a command issued
+ *    while the connection is down fails at once, unsent.
  *  - Every script replies with the counts hash; #counts is the last such
  *    reply, or the last poll's (#pollCounts), whichever came later.
  *  - #claimWakers holds the parked claims. While it is not empty, #watch
@@ -99,17 +119,6 @@ export interface RedisStoreStats {
   groupsRecreated: number;
 }
 
-/**
- * RedisDurability is what the server said of its persistence at open: with
- * `appendonly` on and `appendfsync` `always`, a resolved add is on disk.
- */
-export interface RedisDurability {
-  /** CONFIG GET appendonly: whether the server logs every write. */
-  readonly appendonly: boolean;
-  /** CONFIG GET appendfsync: `always`, `everysec` or `no`. */
-  readonly appendfsync: string;
-}
-
 /** RedisStoreError says why a RedisStore could not open: Redis unreachable, the password refused, a key of the wrong type. */
 export class RedisStoreError extends Error {
   /** RedisStoreError.name is `'RedisStoreError'`. */
@@ -136,6 +145,8 @@ const COMMAND_TIMEOUT_MS = 5_000;
 interface Unanswered {
   readonly until: number;
   readonly reject: (error: unknown) => void;
+  /** False for a command that waits for its answer however long (an add): the watchdog only marks the connection stalled. */
+  readonly watched: boolean;
 }
 
 type Client = RedisClientType;
@@ -196,12 +207,13 @@ export class RedisStore implements Store, AsyncDisposable {
   /** Script SHA1s, by script. */
   readonly #shas = new Map<string, string>();
   #pending = {
-    add: [] as Pending<SubmitResult>[],
     complete: [] as Pending<boolean>[],
     fail: [] as Pending<boolean>[],
   };
-  #addsScheduled = false;
+  readonly #adds: Adds;
   #settlesScheduled = false;
+  /** Set by the watchdog when a command went unanswered for COMMAND_TIMEOUT_MS; cleared by the next answer or reconnection. */
+  #stalled = false;
   /** Writes sent and not yet answered: close() waits for them. */
   readonly #inFlight = new Set<Promise<unknown>>();
   /** Commands sent and not yet answered, oldest first; the watchdog rejects those past their time. */
@@ -242,6 +254,16 @@ export class RedisStore implements Store, AsyncDisposable {
     this.#blockMs = options.blockMs;
     this.#pollMs = options.pollMs;
     this.consumer = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.#adds = new Adds({
+      consumer: this.consumer,
+      run: (script, args, watched) => this.#run(script, args, watched),
+      unavailable: () => (!this.#client.isReady ? 'offline' : this.#stalled ? 'stalled' : undefined),
+      added: (waiting) => {
+        if (waiting !== undefined) this.#setWaiting(waiting);
+        this.#wakeClaims();
+      },
+      track: (promise) => this.#track(promise),
+    });
   }
 
   /**
@@ -276,6 +298,9 @@ export class RedisStore implements Store, AsyncDisposable {
       pingInterval: 10_000,
       // No timer per command: the store's watchdog bounds them (see COMMAND_TIMEOUT_MS).
       commandOptions: { timeout: 0 },
+      // No offline queue: a command issued while the connection is down fails at once, unsent. With one,
+      // node-redis ran a submit that had already been answered 500 once Redis came back (adds.ts).
+      disableOfflineQueue: true,
     }) as Client;
     client.on('error', (error: Error) => {
       if (!ready || lost) return;
@@ -283,6 +308,7 @@ export class RedisStore implements Store, AsyncDisposable {
       console.error(`redis-store: the connection to ${shown} failed (${error.message}); reconnecting`);
     });
     client.on('ready', () => {
+      if (store !== undefined) store.#stalled = false;
       if (lost && store !== undefined) {
         store.#stats.reconnects++;
         console.error(`redis-store: reconnected to ${shown}`);
@@ -294,14 +320,12 @@ export class RedisStore implements Store, AsyncDisposable {
       ready = true;
     } catch (error) {
       client.destroy();
-      const message = String((error as Error)?.message ?? error);
-      const hint = /WRONGPASS|NOAUTH|invalid password|invalid username/i.test(message)
-        ? ' (the password or user in the URL is wrong, or missing)'
-        : ' (is redis-server running there, and is the host and port right?)';
-      throw new RedisStoreError(`Cannot connect to Redis at ${shown}: ${message}${hint}`, { cause: error });
+      throw new RedisStoreError(connectError(shown, url, error), { cause: error });
     }
     store = new RedisStore(client, settings);
     try {
+      const refusal = await checkServer(shown, (command) => store!.#command(command));
+      if (refusal !== undefined) throw new RedisStoreError(refusal);
       await store.#prepare();
     } catch (error) {
       client.destroy();
@@ -328,27 +352,22 @@ export class RedisStore implements Store, AsyncDisposable {
       if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
     }
     this.#setCounts(await this.#command<(string | null)[]>(['HMGET', this.keys.counts, 'waiting', 'running', 'completed', 'failed', 'dead']));
-    try {
-      // A flat list of names and values, or (as this client gives it) an object of them.
-      const config = await this.#command<string[] | Record<string, string>>(['CONFIG', 'GET', 'append*']);
-      const map = Array.isArray(config) ? fieldMap(config) : new Map(Object.entries(config));
-      this.durability = { appendonly: map.get('appendonly') === 'yes', appendfsync: map.get('appendfsync') ?? '' };
-    } catch {
-      // Managed servers may refuse CONFIG: durability stays unknown.
-    }
+    this.durability = await readDurability((command) => this.#command(command));
   }
 
+  /** add: see adds.ts (and the README's table) for what each answer means. */
   add(job: NewStoredJob): Promise<SubmitResult> {
     if (this.#closed) return Promise.reject(closedError());
-    return new Promise((resolve, reject) => {
-      this.#pending.add.push({ args: [job.id, job.payload, job.deadline === undefined ? '' : String(job.deadline)], resolve, reject });
-      this.#scheduleAdds();
-    });
+    const bad = checkNewStoredJob(job);
+    if (bad !== undefined) return Promise.reject(bad);
+    return this.#adds.add(job);
   }
 
   async claim(max: number, signal: AbortSignal): Promise<ClaimedJob[]> {
     signal.throwIfAborted();
     if (this.#closed) throw closedError();
+    const bad = checkClaimMax(max);
+    if (bad !== undefined) throw bad;
     for (;;) {
       const run = this.#claimNow(max);
       let jobs: ClaimedJob[];
@@ -396,6 +415,8 @@ export class RedisStore implements Store, AsyncDisposable {
   }
 
   fail(job: ClaimedJob, error: string, retryAt: number | undefined): Promise<boolean> {
+    const bad = checkRetryAt(retryAt);
+    if (bad !== undefined) return Promise.reject(bad);
     const token = parseToken(job.token);
     if (token === undefined) return Promise.resolve(false);
     return new Promise((resolve, reject) => {
@@ -412,7 +433,7 @@ export class RedisStore implements Store, AsyncDisposable {
         if (token !== undefined) args.push(...token);
       }
       if (args.length === 2) continue;
-      const [, counts] = await this.#track(this.#run<[number[], (string | null)[]]>(RELEASE, args));
+      const [, counts] = await this.#track(this.#run<[number[], (string | null)[]]>(RELEASE, args, false));
       this.#setCounts(counts);
       this.#wakeClaims();
     }
@@ -468,6 +489,7 @@ export class RedisStore implements Store, AsyncDisposable {
     this.#flush();
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     this.#closed = true;
+    this.#adds.close();
     if (this.#pollTimer !== undefined) clearTimeout(this.#pollTimer);
     for (const wake of [...this.#claimWakers]) wake();
     this.#blocking?.destroy();
@@ -495,7 +517,7 @@ export class RedisStore implements Store, AsyncDisposable {
     const now = Date.now();
     const args = [
       this.consumer,
-      String(Math.max(1, Math.floor(max))),
+      String(max),
       String(this.leaseMs),
       String(this.maxCrashes),
       String(now),
@@ -505,9 +527,10 @@ export class RedisStore implements Store, AsyncDisposable {
       ...entryRange(completes),
     ];
     for (const write of completes) for (const arg of write.args) args.push(arg);
-    let reply: [string, (string | null)[], string, string, number, number, number, string[], number[], number, [string, string[]][]];
+    let reply: [string, (string | null)[], string, string, number, number, number, (string | null)[], number[], number, [string, string[]][]];
     try {
-      reply = await this.#track(this.#run(CLAIM, args));
+      // Unwatched: a claim that timed out here would still run in Redis, leasing jobs to nobody until their lease ran out.
+      reply = await this.#track(this.#run(CLAIM, args, false));
     } catch (error) {
       for (const write of completes) write.reject(error);
       throw error;
@@ -523,46 +546,8 @@ export class RedisStore implements Store, AsyncDisposable {
     this.#stats.buried += buried;
     this.#stats.groupsRecreated += recreated;
     if (recreated) console.error(`redis-store: the consumer group of ${this.keys.stream} had vanished; made it again`);
-    const jobs: ClaimedJob[] = [];
-    for (let i = 0; i < flat.length; i += 6) {
-      const failures = Number(flat[i + 5]);
-      const deliveries = flat[i + 1]!;
-      if (failures > 0 || deliveries !== '1') this.#stats.redelivered++;
-      const deadline = flat[i + 4]!;
-      jobs.push({
-        id: flat[i + 2]!,
-        payload: flat[i + 3]!,
-        deadline: deadline === '' ? undefined : Number(deadline),
-        token: `${flat[i]}/${deliveries}`,
-        attempt: failures + 1,
-      });
-    }
-    for (const [entry, fields] of fresh) {
-      // A new job's entry has id and payload, and deadline if it has one; a retried one all five fields.
-      let id = '';
-      let payload = '';
-      let deadline: number | undefined;
-      let failures = 0;
-      for (let i = 0; i + 1 < fields.length; i += 2) {
-        const value = fields[i + 1]!;
-        switch (fields[i]) {
-          case 'id':
-            id = value;
-            break;
-          case 'payload':
-            payload = value;
-            break;
-          case 'deadline':
-            deadline = value === '' ? undefined : Number(value);
-            break;
-          case 'failures':
-            failures = Number(value);
-            break;
-        }
-      }
-      if (failures > 0) this.#stats.redelivered++;
-      jobs.push({ id, payload, deadline, token: `${entry}/1`, attempt: failures + 1 });
-    }
+    const { jobs, redelivered } = decodeClaim(flat, fresh);
+    this.#stats.redelivered += redelivered;
     this.#setCounts(counts);
     return jobs;
   }
@@ -669,17 +654,6 @@ export class RedisStore implements Store, AsyncDisposable {
   }
 
   /**
-   * Adds go out at the end of the current microtasks: an awaited submit waits
-   * for no turn of the event loop, and the submits that one reply lets go (a
-   * batch's producers, each awaiting its own) still travel together.
-   */
-  #scheduleAdds(): void {
-    if (this.#addsScheduled) return;
-    this.#addsScheduled = true;
-    queueMicrotask(() => this.#flushAdds());
-  }
-
-  /**
    * Completes and fails go out at the end of the turn (setImmediate): the
    * outcomes of every job that finished in the turn in one call, and those a
    * claim takes along first (see #claimNow).
@@ -692,15 +666,8 @@ export class RedisStore implements Store, AsyncDisposable {
 
   /** Sends every write gathered: one script per kind and chunk, pipelined. */
   #flush(): void {
-    this.#flushAdds();
+    this.#adds.flush();
     this.#flushSettles();
-  }
-
-  #flushAdds(): void {
-    this.#addsScheduled = false;
-    const { add } = this.#pending;
-    this.#pending.add = [];
-    this.#send(add, ADD, () => [], 'added', 'duplicate');
   }
 
   #flushSettles(): void {
@@ -718,11 +685,11 @@ export class RedisStore implements Store, AsyncDisposable {
       const chunk = writes.length <= CHUNK ? writes : writes.slice(i, i + CHUNK);
       const args = head(chunk);
       for (const write of chunk) for (const arg of write.args) args.push(arg);
-      void this.#track(this.#run<[number[], (string | null)[] | number]>(script, args)).then(
+      // Unwatched: a write waits for Redis's answer (or a dropped connection), so that a stall never makes the
+      // pool send it twice and take the second answer (refused: already done) for a lost lease.
+      void this.#track(this.#run<[number[], (string | null)[] | number]>(script, args, false)).then(
         ([positions, counts]) => {
-          // ADD answers with the waiting count alone; the others with all five.
-          if (typeof counts === 'number') this.#setWaiting(counts);
-          else this.#setCounts(counts);
+          this.#setCounts(counts as (string | null)[]);
           settleAll(chunk, positions, ok, refused);
           if (script !== COMPLETE) this.#wakeClaims();
         },
@@ -741,28 +708,33 @@ export class RedisStore implements Store, AsyncDisposable {
   }
 
   /** Runs a script by its SHA1, loading it first where the server does not know it (first use, or after a restart). */
-  async #run<T>(script: string, args: readonly string[]): Promise<T> {
+  async #run<T>(script: string, args: readonly string[], watched = true): Promise<T> {
     let sha = this.#shas.get(script);
     if (sha === undefined) this.#shas.set(script, (sha = createHash('sha1').update(script).digest('hex')));
     const command = ['EVALSHA', sha, String(this.#keyList.length), ...this.#keyList, ...args];
     try {
-      return await this.#command<T>(command);
+      return await this.#command<T>(command, watched);
     } catch (error) {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-      await this.#command(['SCRIPT', 'LOAD', script]);
-      return await this.#command<T>(command);
+      await this.#command(['SCRIPT', 'LOAD', script], watched);
+      return await this.#command<T>(command, watched);
     }
   }
 
-  /** Sends one command on the main connection; rejects if Redis has not answered within COMMAND_TIMEOUT_MS. */
-  #command<T>(command: string[]): Promise<T> {
+  /**
+   * Sends one command on the main connection; rejects if Redis has not
+   * answered within COMMAND_TIMEOUT_MS, unless not `watched` (it then waits
+   * for its answer, or for the connection to drop).
+   */
+  #command<T>(command: string[], watched = true): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const entry: Unanswered = { until: performance.now() + COMMAND_TIMEOUT_MS, reject };
+      const entry: Unanswered = { until: performance.now() + COMMAND_TIMEOUT_MS, reject, watched };
       this.#unanswered.add(entry);
       this.#watchdog ??= this.#startWatchdog();
       this.#client.sendCommand<T>(command).then(
         (reply) => {
           this.#unanswered.delete(entry);
+          this.#stalled = false;
           resolve(reply);
         },
         (error: unknown) => {
@@ -779,6 +751,9 @@ export class RedisStore implements Store, AsyncDisposable {
       const now = performance.now();
       for (const entry of this.#unanswered) {
         if (entry.until > now) break;
+        // Unanswered past its time: new adds are refused unsent until Redis answers again.
+        this.#stalled = true;
+        if (!entry.watched) continue;
         this.#unanswered.delete(entry);
         entry.reject(new Error(`Redis did not answer within ${COMMAND_TIMEOUT_MS} ms`));
       }

@@ -18,6 +18,10 @@
  *   gochan:{q}:retries  ZSET    job ids waiting for a retry, by when (ms since the epoch)
  *   gochan:{q}:retry    HASH    job id -> its fields while it waits in :retries (cjson)
  *   gochan:{q}:dead     STREAM  the dead-letter stream: id, payload, error, failures, crashes
+ *   gochan:{q}:fates    HASH    '<consumer>/<batch>' -> what an add batch did: the positions of its
+ *                               duplicates (a CSV, '' for none), or 'withdrawn' (see FATE); an
+ *                               applied batch's record is deleted by a later batch of the same
+ *                               consumer once the client has its answer
  *
  * A claim's token is `<entry id>/<deliveries>`: the stream entry and the
  * delivery count that its pending entry had when this store got it.
@@ -27,6 +31,12 @@
  * So a token is current while its entry is pending for this consumer with
  * that count and an idle time under the lease: checked by `held` below in
  * the same script as the change it allows.
+ *
+ * Any entry may have been written by another program or an older version:
+ * the scripts never fail on a field that is missing or not a number (they
+ * read it as '' or 0 for their own bookkeeping, and hand it to the client as
+ * it is, false for missing), so one bad entry cannot stop a claim, and the
+ * pool's feeder, which checks every claimed job, sends it to the dead.
  */
 
 /** The group every store of a queue reads the stream through. */
@@ -46,6 +56,8 @@ export interface RedisKeys {
   readonly retry: string;
   /** The dead-letter stream. */
   readonly dead: string;
+  /** What each add batch did, for a batch whose answer the connection lost. */
+  readonly fates: string;
 }
 
 /** redisKeys gives the keys of the queue `queue`: every one carries `{queue}`. */
@@ -58,12 +70,13 @@ export function redisKeys(queue: string): RedisKeys {
     retries: `${prefix}retries`,
     retry: `${prefix}retry`,
     dead: `${prefix}dead`,
+    fates: `${prefix}fates`,
   };
 }
 
 /** The keys in the order every script takes them. */
 export function keyList(keys: RedisKeys): string[] {
-  return [keys.stream, keys.ids, keys.counts, keys.retries, keys.retry, keys.dead];
+  return [keys.stream, keys.ids, keys.counts, keys.retries, keys.retry, keys.dead, keys.fates];
 }
 
 /** The Redis type each key must have (or none, before its first use). */
@@ -74,19 +87,28 @@ export const KEY_TYPES: Record<keyof RedisKeys, string> = {
   retries: 'zset',
   retry: 'hash',
   dead: 'stream',
+  fates: 'hash',
 };
 
 const PRELUDE = `
-local stream, ids, counts, retries, retry, dead = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local stream, ids, counts, retries, retry, dead, fates = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local group = '${GROUP}'
--- An entry's fields by name; those a new job's entry leaves out take their defaults.
+-- An entry's fields by name; those a new job's entry leaves out take their defaults. id and
+-- payload stay as they are (nil if missing: another writer's entry); sid and spayload are them
+-- or '' for the scripts' own writes.
 local function fieldsOf(list)
   local t = {}
   for i = 1, #list, 2 do t[list[i]] = list[i + 1] end
   t.deadline = t.deadline or ''
   t.failures = t.failures or '0'
   t.crashes = t.crashes or '0'
+  t.sid = t.id or ''
+  t.spayload = t.payload or ''
   return t
+end
+-- A count field as a number: 0 for one that is not a number.
+local function num(v)
+  return tonumber(v) or 0
 end
 local function countsNow()
   return redis.call('HMGET', counts, 'waiting', 'running', 'completed', 'failed', 'dead')
@@ -111,7 +133,7 @@ local function drop(entry, id)
   if redis.call('HGET', ids, id) == entry then redis.call('HDEL', ids, id) end
 end
 local function push(id, payload, deadline, failures, crashes)
-  local entry = redis.call('XADD', stream, '*', 'id', id, 'payload', payload, 'deadline', deadline, 'failures', failures, 'crashes', crashes)
+  local entry = redis.call('XADD', stream, '*', 'id', id, 'payload', payload, 'deadline', tostring(deadline), 'failures', tostring(failures), 'crashes', tostring(crashes))
   redis.call('HSET', ids, id, entry)
   return entry
 end
@@ -168,10 +190,24 @@ end
 `;
 
 /**
- * add: ARGV = id, payload, deadline, ... (three per job).
- * Returns {the positions (from 1) of the duplicates, the waiting count}.
+ * add: ARGV = consumer, batch (this consumer's batch number), n, then n batch
+ * numbers whose records to delete (their answers reached the client), then
+ * id, payload, deadline, ... (three per job).
+ * A batch whose record says 'withdrawn' (FATE ran first) adds nothing.
+ * Otherwise it adds, and records what it did under '<consumer>/<batch>'.
+ * Returns {1, the positions (from 1) of the duplicates, the waiting count},
+ * or {0} if withdrawn.
  */
 export const ADD: string = `${PRELUDE}
+local consumer, nForget = ARGV[1], tonumber(ARGV[3])
+local mark = consumer .. '/' .. ARGV[2]
+if redis.call('HEXISTS', fates, mark) == 1 then return {0} end
+if nForget > 0 then
+  local gone = {}
+  for i = 4, 3 + nForget do gone[#gone + 1] = consumer .. '/' .. ARGV[i] end
+  redis.call('HDEL', fates, unpack(gone))
+end
+local from = 4 + nForget
 -- A new job's entry: no failures, no crashes, and a deadline only if it has one.
 local function append(id, payload, deadline)
   if deadline == '' then return redis.call('XADD', stream, '*', 'id', id, 'payload', payload) end
@@ -185,18 +221,22 @@ local function waiting(added)
   return tonumber(redis.call('HGET', counts, 'waiting') or '0')
 end
 -- One job (an awaited submit on its own): no tables to build.
-if #ARGV == 3 then
-  if redis.call('HEXISTS', ids, ARGV[1]) == 1 then return {{1}, waiting(0)} end
-  redis.call('HSET', ids, ARGV[1], append(ARGV[1], ARGV[2], ARGV[3]))
-  return {{}, waiting(1)}
+if #ARGV == from + 2 then
+  if redis.call('HEXISTS', ids, ARGV[from]) == 1 then
+    redis.call('HSET', fates, mark, '1')
+    return {1, {1}, waiting(0)}
+  end
+  redis.call('HSET', ids, ARGV[from], append(ARGV[from], ARGV[from + 1], ARGV[from + 2]))
+  redis.call('HSET', fates, mark, '')
+  return {1, {}, waiting(1)}
 end
 -- A lot: one HMGET for the duplicate check, one XADD each, one HSET.
 local jobIds = {}
-for i = 1, #ARGV, 3 do jobIds[#jobIds + 1] = ARGV[i] end
+for i = from, #ARGV, 3 do jobIds[#jobIds + 1] = ARGV[i] end
 local existing = redis.call('HMGET', ids, unpack(jobIds))
 local refused, added, entries, seen = {}, 0, {}, {}
 for k = 1, #jobIds do
-  local i, id = 3 * k - 2, jobIds[k]
+  local i, id = from + 3 * (k - 1), jobIds[k]
   if existing[k] or seen[id] then
     refused[#refused + 1] = k
   else
@@ -207,7 +247,26 @@ for k = 1, #jobIds do
   end
 end
 if added > 0 then redis.call('HSET', ids, unpack(entries)) end
-return {refused, waiting(added)}
+redis.call('HSET', fates, mark, table.concat(refused, ','))
+return {1, refused, waiting(added)}
+`;
+
+/**
+ * fate: ARGV = consumer, batch. Settles what became of an add batch whose
+ * answer the connection lost: if the batch ran, its record says what it did;
+ * if not, the record is made 'withdrawn', so the batch, if it ever arrives,
+ * adds nothing. Returns {1, the duplicates' positions as a CSV} if it ran,
+ * {0, ''} if withdrawn.
+ */
+export const FATE: string = `${PRELUDE}
+local mark = ARGV[1] .. '/' .. ARGV[2]
+local v = redis.call('HGET', fates, mark)
+if not v then
+  redis.call('HSET', fates, mark, 'withdrawn')
+  return {0, ''}
+end
+if v == 'withdrawn' then return {0, ''} end
+return {1, v}
 `;
 
 /**
@@ -232,11 +291,23 @@ local scan, completes = ARGV[7] == '1', tonumber(ARGV[8])
 local completed = completeAll(consumer, lease, 11, completes, ARGV[9], ARGV[10])
 local recreated = 0
 local due = redis.call('ZRANGEBYSCORE', retries, '-inf', now, 'LIMIT', 0, 1000)
+local lost = 0
 for _, id in ipairs(due) do
-  local f = cjson.decode(redis.call('HGET', retry, id))
-  push(id, f[1], f[2], f[3], f[4])
+  local ok, f = pcall(cjson.decode, redis.call('HGET', retry, id) or '')
+  if ok and type(f) == 'table' then
+    push(id, tostring(f[1] or ''), tostring(f[2] or ''), num(f[3]), num(f[4]))
+  else
+    -- A retry record that cannot be read (another writer's): the job goes to the dead, with why.
+    redis.call('HDEL', ids, id)
+    bury(id, '', 'its retry record in ' .. retry .. ' cannot be read', '0', '0')
+    lost = lost + 1
+  end
   redis.call('HDEL', retry, id)
   redis.call('ZREM', retries, id)
+end
+if lost > 0 then
+  redis.call('HINCRBY', counts, 'waiting', -lost)
+  redis.call('HINCRBY', counts, 'dead', lost)
 end
 -- The group (or the whole stream) vanished: make it again, from the start of
 -- what is left; the jobs it had handed out are waiting again.
@@ -264,16 +335,17 @@ local function takeover(count)
     local entry, f = e[1], fieldsOf(e[2])
     local p = redis.call('XPENDING', stream, group, entry, entry, 1)[1]
     local n = tonumber(p[4])
-    local crashes = tonumber(f.crashes) + n - 1
+    local crashes = num(f.crashes) + n - 1
     if crashes > maxCrashes then
-      drop(entry, f.id)
-      bury(f.id, f.payload, 'its lease expired ' .. crashes .. ' times: the process running it died each time?', f.failures, tostring(crashes))
+      drop(entry, f.sid)
+      bury(f.sid, f.spayload, 'its lease expired ' .. crashes .. ' times: the process running it died each time?', f.failures, tostring(crashes))
       redis.call('HINCRBY', counts, 'running', -1)
       redis.call('HINCRBY', counts, 'dead', 1)
       buried = buried + 1
     else
       recovered = recovered + 1
-      for _, v in ipairs({entry, tostring(n), f.id, f.payload, f.deadline, f.failures}) do taken[#taken + 1] = v end
+      -- Missing fields go as false (a nil would end the list): the client reads them as missing.
+      for _, v in ipairs({entry, tostring(n), f.id or false, f.payload or false, f.deadline, f.failures}) do taken[#taken + 1] = v end
     end
   end
   -- Entries deleted by someone else while pending: XAUTOCLAIM dropped them from the group.
@@ -324,21 +396,21 @@ for i = 4, #ARGV, 4 do
   local entry, n, err, retryAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local f = held(consumer, entry, n, lease) and entryFields(entry)
   if f then
-    local failures = tostring(tonumber(f.failures) + 1)
-    local crashes = tostring(tonumber(f.crashes) + tonumber(n) - 1)
-    drop(entry, f.id)
+    local failures = tostring(num(f.failures) + 1)
+    local crashes = tostring(num(f.crashes) + tonumber(n) - 1)
+    drop(entry, f.sid)
     redis.call('HINCRBY', counts, 'running', -1)
     redis.call('HINCRBY', counts, 'failed', 1)
     if retryAt == '' then
-      bury(f.id, f.payload, err, failures, crashes)
+      bury(f.sid, f.spayload, err, failures, crashes)
       redis.call('HINCRBY', counts, 'dead', 1)
     elseif tonumber(retryAt) <= now then
-      push(f.id, f.payload, f.deadline, failures, crashes)
+      push(f.sid, f.spayload, f.deadline, failures, crashes)
       redis.call('HINCRBY', counts, 'waiting', 1)
     else
-      redis.call('ZADD', retries, retryAt, f.id)
-      redis.call('HSET', retry, f.id, cjson.encode({f.payload, f.deadline, failures, crashes}))
-      redis.call('HSET', ids, f.id, 'retry')
+      redis.call('ZADD', retries, retryAt, f.sid)
+      redis.call('HSET', retry, f.sid, cjson.encode({f.spayload, f.deadline, failures, crashes}))
+      redis.call('HSET', ids, f.sid, 'retry')
       redis.call('HINCRBY', counts, 'waiting', 1)
     end
   else
@@ -356,8 +428,8 @@ for i = 3, #ARGV, 2 do
   local entry, n = ARGV[i], ARGV[i + 1]
   local f = held(consumer, entry, n, lease) and entryFields(entry)
   if f then
-    drop(entry, f.id)
-    push(f.id, f.payload, f.deadline, f.failures, tostring(tonumber(f.crashes) + tonumber(n) - 1))
+    drop(entry, f.sid)
+    push(f.sid, f.spayload, f.deadline, f.failures, tostring(num(f.crashes) + tonumber(n) - 1))
     back = back + 1
     out[#out + 1] = 1
   else

@@ -74,6 +74,9 @@ export interface RedisServer {
   readonly dir: string;
   /** Stops it: SIGKILL (a crash: what the append-only file holds survives) or SIGTERM. */
   stop(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open, nothing is answered; resume() thaws it (SIGCONT). */
+  pause(): void;
+  resume(): void;
   /** Starts it again on the same port and folder (after stop). */
   start(): Promise<void>;
   /** Stops it for good and removes its folder. */
@@ -85,12 +88,14 @@ export interface RedisServer {
  * with appendonly on (appendfsync always unless said otherwise) and no RDB
  * snapshots, and resolves once it answers.
  */
-export async function startRedis(options: { appendfsync?: 'always' | 'everysec' | 'no'; password?: string } = {}): Promise<RedisServer> {
+export async function startRedis(
+  options: { appendfsync?: 'always' | 'everysec' | 'no'; appendonly?: boolean; password?: string; extra?: readonly string[] } = {},
+): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'gochan-redis-'));
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
-    '--appendfsync', options.appendfsync ?? 'always', '--save', '', '--daemonize', 'no', '--loglevel', 'warning',
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', options.appendonly === false ? 'no' : 'yes',
+    '--appendfsync', options.appendfsync ?? 'always', '--save', '', '--daemonize', 'no', '--loglevel', 'warning', ...(options.extra ?? []),
   ];
   if (options.password !== undefined) args.push('--requirepass', options.password);
   let child: ChildProcess | undefined;
@@ -113,6 +118,7 @@ export async function startRedis(options: { appendfsync?: 'always' | 'everysec' 
     if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((resolve) => proc.on('exit', resolve));
     proc.kill(signal);
+    proc.kill('SIGCONT'); // a frozen server must wake to die of SIGTERM
     await exited;
   };
   await start();
@@ -122,6 +128,8 @@ export async function startRedis(options: { appendfsync?: 'always' | 'everysec' 
     dir,
     stop,
     start,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     remove: async () => {
       await stop('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
@@ -139,4 +147,41 @@ export type { Child } from '../../../tests/support/child.js';
 /** startChild runs a child program of this package's tests (by file name) under Node. */
 export function startChild(program: string, args: readonly string[]): Child {
   return startProgram(fileURLToPath(new URL(`./${program}`, import.meta.url)), args);
+}
+
+/** The redis-cli binary, beside redis-server: $REDIS_CLI, else Debian's. */
+const cli = process.env.REDIS_CLI || '/usr/bin/redis-cli';
+
+/** A Redis Cluster of the tests' own: three masters, no replicas, every slot covered. */
+export interface RedisCluster {
+  readonly nodes: readonly RedisServer[];
+  /** Stops every node and removes their folders. */
+  remove(): Promise<void>;
+}
+
+/**
+ * startCluster starts three redis-server nodes with cluster-enabled on free
+ * ports, joins them with `redis-cli --cluster create`, and resolves once
+ * every node says cluster_state:ok.
+ */
+export async function startCluster(): Promise<RedisCluster> {
+  const nodes: RedisServer[] = [];
+  try {
+    for (let i = 0; i < 3; i++) nodes.push(await startRedis({ extra: ['--cluster-enabled', 'yes', '--cluster-node-timeout', '2000'] }));
+    const { execFileSync } = await import('node:child_process');
+    execFileSync(cli, ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'pipe', timeout: 30_000 });
+    const deadline = Date.now() + 15_000;
+    for (const node of nodes) {
+      for (;;) {
+        const info = execFileSync(cli, ['-p', String(node.port), 'cluster', 'info'], { encoding: 'utf8' });
+        if (info.includes('cluster_state:ok')) break;
+        if (Date.now() > deadline) throw new Error(`the cluster did not come up: ${info}`);
+        await sleep(100);
+      }
+    }
+  } catch (error) {
+    await Promise.all(nodes.map((n) => n.remove()));
+    throw error;
+  }
+  return { nodes, remove: async () => void (await Promise.all(nodes.map((n) => n.remove()))) };
 }

@@ -23,10 +23,13 @@ describe('SqliteStore', () => {
   it('keeps waiting, running, retried and dead jobs across close and reopen; completed ones are gone', async () => {
     const path = fresh();
     const before = new SqliteStore(path, { leaseMs: 60_000 });
+    // The retry is due before 'waiting' was added (a time taken before the adds), never in the same
+    // millisecond: claims are oldest first by due time, and a tie would fall to the order of arrival.
+    const retryDue = Date.now() - 1;
     for (const id of ['done', 'running', 'retry', 'dead', 'waiting']) await before.add(job(id));
     const claimed = await before.claim(4, AbortSignal.timeout(1_000));
     const [done, running, retry, dead] = claimed;
-    await Promise.all([before.complete(done!), before.fail(retry!, 'Error: again', Date.now()), before.fail(dead!, 'Error: fatal', undefined)]);
+    await Promise.all([before.complete(done!), before.fail(retry!, 'Error: again', retryDue), before.fail(dead!, 'Error: fatal', undefined)]);
     expect(before.counts()).toEqual({ waiting: 2, running: 1, completed: 1, failed: 2, dead: 1 });
     await before.close();
 
@@ -34,8 +37,8 @@ describe('SqliteStore', () => {
     expect(after.counts()).toEqual({ waiting: 2, running: 1, completed: 1, failed: 2, dead: 1 });
     const again = await after.claim(10, AbortSignal.timeout(1_000));
     expect(again.map((j) => [j.id, j.attempt])).toEqual([
-      ['waiting', 1],
       ['retry', 2],
+      ['waiting', 1],
     ]);
     expect(after.deadJobs()).toEqual([{ id: 'dead', payload: '"dead"', error: 'Error: fatal', failures: 1, crashes: 0 }]);
     // The running job's old token still holds it: its lease (60 s) outlives the reopen.

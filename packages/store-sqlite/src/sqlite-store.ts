@@ -1,4 +1,4 @@
-import { StoreClosedError, checkLease, checkMaxCrashes, parkClaim, type ClaimedJob, type DeadJob, type NewStoredJob, type Store, type StoreCounts, type SubmitResult } from '@gochan/pool';
+import { StoreClosedError, StoreUnavailableError, checkClaimMax, checkLease, checkMaxCrashes, checkNewStoredJob, checkRetryAt, parkClaim, type ClaimedJob, type DeadJob, type NewStoredJob, type Store, type StoreCounts, type SubmitResult } from '@gochan/pool';
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -214,16 +214,16 @@ export class SqliteStore implements Store, AsyncDisposable {
   }
 
   add(job: NewStoredJob): Promise<SubmitResult> {
-    if (typeof job?.id !== 'string' || typeof job.payload !== 'string' || !(job.deadline === undefined || Number.isFinite(job.deadline))) {
-      return Promise.reject(new TypeError(`Expected a job with a string id, a string payload and a finite or undefined deadline, got ${describe(job)}`));
-    }
+    const bad = checkNewStoredJob(job);
+    if (bad !== undefined) return Promise.reject(bad);
     return this.#enqueue('add', job, '', undefined) as Promise<SubmitResult>;
   }
 
   claim(max: number, signal: AbortSignal): Promise<ClaimedJob[]> {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (this.#closed) return Promise.reject(closedError(this.path));
-    if (!Number.isSafeInteger(max) || max < 1) return Promise.reject(new RangeError(`Expected \`max\` to be a positive integer, got ${describe(max)}`));
+    const bad = checkClaimMax(max);
+    if (bad !== undefined) return Promise.reject(bad);
     let claimed: ClaimedJob[];
     try {
       claimed = this.#claimNow(max);
@@ -253,6 +253,8 @@ export class SqliteStore implements Store, AsyncDisposable {
   }
 
   fail(job: ClaimedJob, error: string, retryAt: number | undefined): Promise<boolean> {
+    const bad = checkRetryAt(retryAt);
+    if (bad !== undefined) return Promise.reject(bad);
     return this.#enqueue('fail', job, String(error), retryAt) as Promise<boolean>;
   }
 
@@ -336,7 +338,7 @@ export class SqliteStore implements Store, AsyncDisposable {
     const batch = this.#pending;
     if (batch.length === 0) return;
     this.#pending = [];
-    const results: (boolean | SubmitResult)[] = new Array(batch.length);
+    const results: (boolean | SubmitResult | Error)[] = new Array(batch.length);
     let readied = false;
     try {
       this.#db
@@ -344,7 +346,15 @@ export class SqliteStore implements Store, AsyncDisposable {
           const now = Date.now();
           for (let i = 0; i < batch.length; i++) {
             const write = batch[i]!;
-            const outcome = this.#apply(write, now);
+            let outcome: boolean | SubmitResult | Error;
+            try {
+              outcome = this.#apply(write, now);
+            } catch (error) {
+              // A statement that fails undoes its own changes: this write fails alone, the batch goes on. Unless
+              // SQLite ended the transaction (a full disk, an I/O error): then the whole batch fails.
+              if (!this.#db.inTransaction) throw error;
+              outcome = error instanceof Error ? error : new Error(String(error));
+            }
             results[i] = outcome;
             if (outcome === 'added' || (outcome === true && (write.kind === 'release' || (write.kind === 'fail' && write.retryAt !== undefined)))) readied = true;
           }
@@ -352,12 +362,18 @@ export class SqliteStore implements Store, AsyncDisposable {
         })
         .immediate();
     } catch (error) {
+      // Rolled back: nothing of the batch was written. A full disk or a lock held too long say so, typed.
       this.#clearDelta();
-      for (const write of batch) write.reject(error);
+      const typed = unavailable(error, this.path) ?? error;
+      for (const write of batch) write.reject(typed);
       return;
     }
     this.#commits++;
-    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
+    for (let i = 0; i < batch.length; i++) {
+      const result = results[i]!;
+      if (result instanceof Error) batch[i]!.reject(result);
+      else batch[i]!.resolve(result);
+    }
     if (readied) this.#wake();
     this.#wakeSiblings();
   }
@@ -438,7 +454,7 @@ export class SqliteStore implements Store, AsyncDisposable {
         .immediate();
     } catch (error) {
       this.#clearDelta();
-      throw error;
+      throw unavailable(error, this.path) ?? error;
     } finally {
       this.#relax?.[1].run();
     }
@@ -577,6 +593,21 @@ function checkSynchronous(synchronous: unknown): 'full' | 'normal' {
   if (synchronous === undefined) return 'full';
   if (synchronous !== 'full' && synchronous !== 'normal') throw new TypeError(`Expected \`synchronous\` to be 'full' or 'normal', got ${describe(synchronous)}`);
   return synchronous;
+}
+
+/** SQLite's error as a StoreUnavailableError when it says that nothing was written and a wait may help: a full disk, a lock held past the busy timeout. */
+function unavailable(error: unknown, path: string): StoreUnavailableError | undefined {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  if (code === 'SQLITE_FULL') {
+    return new StoreUnavailableError(`Not stored: the disk of ${path} is full (SQLite: ${(error as Error).message}); nothing of the batch was written`, 'full', {
+      retryAfterMs: 30_000,
+      cause: error,
+    });
+  }
+  if (code.startsWith('SQLITE_BUSY')) {
+    return new StoreUnavailableError(`Not stored: ${path} stayed locked by another writer past the busy timeout; nothing of the batch was written`, 'busy', { cause: error });
+  }
+  return undefined;
 }
 
 function closedError(path: string): Error {
