@@ -5,6 +5,7 @@ import { encodeError, type Crossing } from './codec.js';
 import { Contexts } from './contexts.js';
 import { ThreadExitError } from './errors.js';
 import { Home } from './home.js';
+import { unpack } from './frames.js';
 import { Link, type Port } from './link.js';
 import type { Message, WireError } from './protocol.js';
 import { RemoteChannel } from './remote-channel.js';
@@ -70,17 +71,19 @@ export class Runtime implements Crossing {
   }
 
   /** A batch arrived. The main thread relays what is for others. */
-  receive(batch: Message[]): void {
-    for (const message of batch) {
-      if (message.to === this.id || message.to === -1) this.handle(message);
-      if (message.to !== this.id && this.id === 0) {
-        if (message.to === -1) this.broadcastExcept(message, batch);
-        else this.post(message);
-      }
-    }
+  receive(batch: readonly unknown[]): void {
+    unpack(batch, this.receiveOne);
   }
 
-  private broadcastExcept(message: Message, _batch: Message[]): void {
+  private readonly receiveOne = (message: Message): void => {
+    if (message.to === this.id || message.to === -1) this.handle(message);
+    if (message.to !== this.id && this.id === 0) {
+      if (message.to === -1) this.broadcastExcept(message);
+      else this.post(message);
+    }
+  };
+
+  private broadcastExcept(message: Message): void {
     const origin = message.t === 'cancel' ? message.home : -2;
     for (const [thread, port] of this.ports()) if (thread !== origin) this.link.post(port, message);
   }

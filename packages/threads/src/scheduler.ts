@@ -1,8 +1,9 @@
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { MAX_THREADS, makeClaimMemory } from './claim.js';
 import { decode, decodeError, encode, encodeError } from './codec.js';
 import { ThreadExitError, describeDeath } from './errors.js';
 import { defaultProcs } from './gomaxprocs.js';
+import { listen } from './drain.js';
 import type { Port } from './link.js';
 import type { Message } from './protocol.js';
 import { Runtime, type Goroutines } from './runtime.js';
@@ -20,6 +21,8 @@ interface Thread {
   /** Its range of claim slots (claim.ts), given back when it ends. */
   readonly range: number;
   readonly worker: Worker;
+  /** The main thread's end of the thread's channel: every batch goes through it, both ways. */
+  readonly port: MessagePort;
   /** Goroutines placed on it and not yet returned. */
   readonly goroutines: Map<number, Started>;
   /** The uncaught error it died of, if any (the 'error' event comes before 'exit'). */
@@ -72,10 +75,10 @@ export class Scheduler implements Goroutines {
       0,
       memory,
       0,
-      (to) => this.byId.get(to)?.worker,
-      () => this.threads.map((thread) => thread.worker),
+      (to) => this.byId.get(to)?.port,
+      () => this.threads.map((thread) => thread.port),
     );
-    this.runtime.ports = () => this.threads.map((thread): [number, Port] => [thread.id, thread.worker]);
+    this.runtime.ports = () => this.threads.map((thread): [number, Port] => [thread.id, thread.port]);
     this.runtime.goroutines = this;
   }
 
@@ -177,13 +180,20 @@ export class Scheduler implements Goroutines {
     const id = this.nextThread++;
     const range = this.freeRanges.pop();
     if (range === undefined) throw new RangeError(`go: more than ${MAX_THREADS - 1} threads`);
+    // A channel of its own rather than the worker's port: a MessagePort can be
+    // drained (drain.ts), and measured, its messages cost less than the
+    // worker's own (unbuffered ping-pong: 3.8 k to 13.9 k rounds a second).
+    const { port1, port2 } = new MessageChannel();
     const worker = new Worker(ENTRY, {
-      workerData: { id, range, words: this.memory.words, winners: this.memory.winners },
+      workerData: { id, range, words: this.memory.words, winners: this.memory.winners, port: port2 },
+      transferList: [port2],
       execArgv: threadExecArgv(),
       ...(this.resourceLimits === undefined ? {} : { resourceLimits: this.resourceLimits }),
     });
-    const thread: Thread = { id, range, worker, goroutines: new Map(), error: undefined };
-    worker.on('message', (batch: Message[]) => this.runtime.receive(batch));
+    const thread: Thread = { id, range, worker, port: port1, goroutines: new Map(), error: undefined };
+    listen(port1, (batch) => this.runtime.receive(batch));
+    // Whether a thread keeps the process alive is the worker's ref (place/unplace), never its port's.
+    port1.unref();
     worker.on('error', (error) => {
       thread.error = error;
     });
@@ -218,6 +228,7 @@ export class Scheduler implements Goroutines {
     if (index >= 0) this.threads.splice(index, 1);
     this.byId.delete(thread.id);
     this.freeRanges.push(thread.range);
+    thread.port.close();
     const reason = new ThreadExitError(thread.id, describeDeath(thread.id, code, thread.error), { cause: thread.error, exitCode: code });
     for (const [op, started] of [...thread.goroutines]) {
       this.unplace(thread, op);
