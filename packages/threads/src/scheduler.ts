@@ -1,4 +1,4 @@
-import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort, type ResourceLimits, type WorkerOptions } from 'node:worker_threads';
 import { MAX_THREADS, makeClaimMemory } from './claim.js';
 import { decode, decodeError, encode, encodeError } from './codec.js';
 import { ThreadExitError, describeDeath } from './errors.js';
@@ -184,7 +184,7 @@ export class Scheduler implements Goroutines {
     // drained (drain.ts), and measured, its messages cost less than the
     // worker's own (unbuffered ping-pong: 3.8 k to 13.9 k rounds a second).
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(ENTRY, {
+    const worker = newWorker(ENTRY, {
       workerData: { id, range, words: this.memory.words, winners: this.memory.winners, port: port2 },
       transferList: [port2],
       execArgv: threadExecArgv(),
@@ -244,21 +244,43 @@ export class Scheduler implements Goroutines {
 function noop(): void {}
 
 /**
- * The process's Node options for a thread, less those that only make sense
- * for the main script (a thread inherits them, and `--input-type` makes its
- * file entry fail to load).
+ * The Node options for a thread: undefined, inheriting the process's, unless
+ * they hold one that only makes sense for the main script (`--input-type`
+ * makes a thread's file entry fail to load; `-e`/`-p` name a script). Then
+ * the rest, less what Node refuses in a worker's `execArgv` (V8 and
+ * process-wide flags such as `--expose-gc` or `--max-old-space-size`, which
+ * apply to every thread of the process anyway): Node names those in its
+ * error, and the second try leaves them out.
  */
-function threadExecArgv(): string[] {
+function threadExecArgv(refused: readonly string[] = []): string[] | undefined {
   const args: string[] = [];
   const argv = process.execArgv;
+  let mainOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg.startsWith('--input-type')) continue;
+    if (arg.startsWith('--input-type')) {
+      mainOnly = true;
+      continue;
+    }
     if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print') {
+      mainOnly = true;
       i++;
       continue;
     }
+    if (refused.includes(arg.split('=')[0] as string) || refused.includes(arg)) continue;
     args.push(arg);
   }
-  return args;
+  return mainOnly ? args : undefined;
+}
+
+/** Makes a Worker; if Node refuses some of its execArgv, again without them. */
+function newWorker(entry: URL, options: WorkerOptions): Worker {
+  try {
+    return new Worker(entry, options);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || options.execArgv === undefined) throw error;
+    const named = /flags: (.*)$/.exec((error as Error).message)?.[1]?.split(', ') ?? [];
+    return new Worker(entry, { ...options, execArgv: threadExecArgv(named) });
+  }
 }
