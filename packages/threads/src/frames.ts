@@ -20,6 +20,8 @@ const GO = 4;
 const RET = 5;
 const CANCEL = 6;
 const DIED = 7;
+const REF = 8;
+const FREE = 9;
 
 /** Appends `message` to the batch `out`. */
 export function pack(message: Message, out: unknown[]): void {
@@ -53,6 +55,12 @@ export function pack(message: Message, out: unknown[]): void {
       return;
     case 'died':
       out.push(DIED, message.to, message.thread, message.reason);
+      return;
+    case 'ref':
+      out.push(REF, message.to, message.id, message.thread);
+      return;
+    case 'free':
+      out.push(FREE, message.to, message.from, message.id, message.count);
       return;
   }
 }
@@ -107,6 +115,14 @@ export function unpack(batch: readonly unknown[], each: (message: Message) => vo
       case DIED:
         each({ t: 'died', to: f[at + 1], thread: f[at + 2], reason: f[at + 3] });
         at += 4;
+        break;
+      case REF:
+        each({ t: 'ref', to: f[at + 1], id: f[at + 2], thread: f[at + 3] });
+        at += 4;
+        break;
+      case FREE:
+        each({ t: 'free', to: f[at + 1], from: f[at + 2], id: f[at + 3], count: f[at + 4] });
+        at += 5;
         break;
       default:
         throw new TypeError(`threads: a batch holds an unknown frame ${String(f[at])} at ${at}`);

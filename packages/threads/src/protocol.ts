@@ -44,5 +44,9 @@ export type Message =
   | { t: 'close'; to: number; from: number; op: number; channel: number }
   /** A context exported by `home` as `id` was cancelled with this cause. */
   | { t: 'cancel'; to: number; home: number; id: number; cause: Wire; deadline: boolean }
+  /** Thread `thread` now holds a reference to the channel `id` of `to` (sent to its home by whoever forwarded it: references.ts). */
+  | { t: 'ref'; to: number; id: number; thread: number }
+  /** Thread `from` let go of `count` references to the channel `id` of `to`. */
+  | { t: 'free'; to: number; from: number; id: number; count: number }
   /** A thread died (sent by the main thread to every other): fail and withdraw what involved it. */
   | { t: 'died'; to: number; thread: number; reason: WireError };

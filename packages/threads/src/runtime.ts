@@ -8,6 +8,7 @@ import { Home } from './home.js';
 import { unpack } from './frames.js';
 import { Link, type Port } from './link.js';
 import type { Message, WireError } from './protocol.js';
+import { Proxies } from './references.js';
 import { RemoteChannel } from './remote-channel.js';
 import { Requests } from './requests.js';
 
@@ -33,7 +34,10 @@ export class Runtime implements Crossing {
   readonly requests: Requests;
   readonly contexts: Contexts;
   private readonly link: Link;
-  private readonly proxies = new Map<string, RemoteChannel<unknown>>();
+  /** This thread's proxies of other threads' channels, held weakly: once one is garbage, its home hears of it (references.ts). */
+  readonly proxies: Proxies<RemoteChannel<unknown>> = new Proxies<RemoteChannel<unknown>>((ticket) => {
+    if (this.deathOf(ticket.home) === undefined) this.post({ t: 'free', to: ticket.home, from: this.id, id: ticket.id, count: ticket.count });
+  });
   /** Threads known to have died, with the error that says so. */
   private readonly dead = new Map<number, ThreadExitError>();
   goroutines: Goroutines | null = null;
@@ -103,6 +107,10 @@ export class Runtime implements Crossing {
         return this.requests.done(message);
       case 'cancel':
         return this.contexts.cancelled(message);
+      case 'ref':
+        return this.home.exports.forwarded(message.id, message.thread);
+      case 'free':
+        return this.home.exports.freed(message.from, message.id, message.count);
       case 'died':
         return this.died(message.thread, this.rebuildDeath(message.thread, message.reason));
       case 'go':
@@ -162,20 +170,16 @@ export class Runtime implements Crossing {
 
   // Crossing: how the codec turns channels and contexts into references and back.
 
-  exportChannel(channel: Channel<unknown>): [home: number, id: number] {
-    if (channel instanceof RemoteChannel) return [channel.home, channel.remoteId];
-    return [this.id, this.home.idOf(channel)];
+  exportChannel(channel: Channel<unknown>, to: number): [home: number, id: number] {
+    if (!(channel instanceof RemoteChannel)) return [this.id, this.home.idOf(channel, to)];
+    // Forwarded: its home hears of the new holder first (the `ref` leaves before the value that carries it).
+    if (to !== channel.home) this.post({ t: 'ref', to: channel.home, id: channel.remoteId, thread: to });
+    return [channel.home, channel.remoteId];
   }
 
   importChannel(home: number, id: number, capacity: number): Channel<unknown> {
     if (home === this.id) return this.home.channel(id);
-    const key = `${home}:${id}`;
-    let proxy = this.proxies.get(key);
-    if (proxy === undefined) {
-      proxy = new RemoteChannel(this.requests, home, id, capacity);
-      this.proxies.set(key, proxy);
-    }
-    return proxy;
+    return this.proxies.received(home, id, () => new RemoteChannel(this.requests, home, id, capacity));
   }
 
   exportContext(ctx: Context): [home: number, id: number] {

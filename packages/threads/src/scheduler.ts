@@ -107,8 +107,16 @@ export class Scheduler implements Goroutines {
     }
     const thread = this.pick();
     const op = this.nextOp++;
+    let args: unknown[];
+    try {
+      // Encoded for this thread, bound for another: encoded again for it, so that the homes of its channels count the right holder (references.ts).
+      args = message.args.map((arg) => this.reencode(arg, thread.id));
+    } catch (error) {
+      this.runtime.post({ t: 'ret', to: message.from, op: message.op, e: encodeError(error, this.runtime, message.from) });
+      return;
+    }
     this.place(thread, op, { resolve: noop, reject: noop, relay: { to: message.from, op: message.op } });
-    this.runtime.post({ t: 'go', to: thread.id, from: 0, op, url: message.url, args: message.args });
+    this.runtime.post({ t: 'go', to: thread.id, from: 0, op, url: message.url, args });
   }
 
   ret(message: Extract<Message, { t: 'ret' }>): void {
@@ -117,7 +125,13 @@ export class Scheduler implements Goroutines {
     if (thread === undefined || started === undefined) return;
     this.unplace(thread, message.op);
     if (started.relay !== null) {
-      this.runtime.post({ ...message, to: started.relay.to, op: started.relay.op });
+      const { to, op } = started.relay;
+      try {
+        if (message.e !== undefined) this.runtime.post({ t: 'ret', to, op, e: encodeError(decodeError(message.e, this.runtime), this.runtime, to) });
+        else this.runtime.post({ t: 'ret', to, op, v: this.reencode(message.v, to) });
+      } catch (error) {
+        this.runtime.post({ t: 'ret', to, op, e: encodeError(error, this.runtime, to) });
+      }
     } else if (message.e !== undefined) {
       started.reject(decodeError(message.e, this.runtime));
     } else {
@@ -143,6 +157,11 @@ export class Scheduler implements Goroutines {
     const failure = new TypeError(`go: an argument cannot cross to another thread: ${why}`, { cause: error });
     if (started.relay !== null) this.runtime.post({ t: 'ret', to: started.relay.to, op: started.relay.op, e: encodeError(failure, this.runtime, started.relay.to) });
     else started.reject(failure);
+  }
+
+  /** A value encoded for the main thread, encoded for thread `to` (a value with no channel or context in it is passed as it is). */
+  private reencode(wire: unknown, to: number): unknown {
+    return encode(decode(wire, this.runtime), this.runtime, to);
   }
 
   /** Stops taking goroutines, waits for those running, and ends every thread. */
