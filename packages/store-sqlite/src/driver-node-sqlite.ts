@@ -83,39 +83,50 @@ function guarded<T>(call: () => T): T {
   }
 }
 
-/** A node:sqlite statement as the seam's Statement: SQLite errors named, `pluck()` by returned arrays. */
+/**
+ * A node:sqlite statement as the seam's Statement: SQLite errors named,
+ * `pluck()` by returned arrays. The results pass through as node:sqlite
+ * makes them (`changes` is a number: big integers are not turned on).
+ */
 function statement<P extends unknown[], R>(prepared: NodeStatement): Statement<P, R> {
-  let plucking = false;
   const self: Statement<P, R> = {
     run: (...params) => {
       try {
-        return { changes: Number(prepared.run(...params).changes) };
+        return prepared.run(...params) as { changes: number };
       } catch (error) {
         throw named(error);
       }
     },
     get: (...params) => {
-      let row: unknown;
       try {
-        row = prepared.get(...params);
+        return (prepared.get(...params) ?? undefined) as R | undefined;
       } catch (error) {
         throw named(error);
       }
-      if (row === undefined || row === null) return undefined;
-      return (plucking ? (row as unknown[])[0] : row) as R;
     },
     all: (...params) => {
-      let rows: unknown[];
       try {
-        rows = prepared.all(...params);
+        return prepared.all(...params) as R[];
       } catch (error) {
         throw named(error);
       }
-      return (plucking ? rows.map((row) => (row as unknown[])[0]) : rows) as R[];
     },
     pluck: () => {
       prepared.setReturnArrays(true);
-      plucking = true;
+      self.get = (...params) => {
+        try {
+          return (prepared.get(...params) as unknown[] | undefined)?.[0] as R | undefined;
+        } catch (error) {
+          throw named(error);
+        }
+      };
+      self.all = (...params) => {
+        try {
+          return (prepared.all(...params) as unknown[][]).map((row) => row[0] as R);
+        } catch (error) {
+          throw named(error);
+        }
+      };
       return self;
     },
   };
