@@ -1,5 +1,7 @@
 import { StoreClosedError, StoreUnavailableError, checkClaimMax, checkLease, checkMaxCrashes, checkNewStoredJob, checkRetryAt, parkClaim, type ClaimedJob, type DeadJob, type NewStoredJob, type Store, type StoreCounts, type SubmitResult } from '@gochan/pool';
-import type Database from 'better-sqlite3';
+// The seam to SQLite (node:sqlite or better-sqlite3), shaped as better-sqlite3's API: Database.Database, Database.Statement.
+import type * as Database from './driver.js';
+import { checkDriver, defaultDriver, type DriverName } from './driver.js';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { openDatabase } from './schema.js';
@@ -64,6 +66,15 @@ export interface SqliteStoreOptions {
    * @default 100
    */
   pollMs?: number | undefined;
+  /**
+   * Which SQLite binding opens the file: `'node:sqlite'`, built into Node
+   * (the default from Node 24 on: nothing to compile), or
+   * `'better-sqlite3'`, a native addon (the default on Node 20 and 22, and
+   * an optional dependency of this package). Both keep every promise of the
+   * store; the file is the same either way. `GOCHAN_SQLITE_DRIVER` in the
+   * environment sets the default.
+   */
+  driver?: DriverName | undefined;
 }
 
 /** DEFAULT_QUEUE is a store's queue name when none is given (no Go counterpart). */
@@ -153,6 +164,8 @@ export class SqliteStore implements Store, AsyncDisposable {
   readonly queue: string;
   /** SqliteStore.path is the file, as given. */
   readonly path: string;
+  /** SqliteStore.driver is the SQLite binding this store opened its file with. */
+  readonly driver: DriverName;
 
   /** The connection; closed by close(). */
   readonly #db: Database.Database;
@@ -194,7 +207,8 @@ export class SqliteStore implements Store, AsyncDisposable {
     this.#pollMs = checkPoll(options.pollMs);
     const synchronous = checkSynchronous(options.synchronous);
     this.path = path;
-    this.#db = openDatabase(path, synchronous);
+    this.driver = options.driver === undefined ? defaultDriver() : checkDriver(options.driver);
+    this.#db = openDatabase(path, synchronous, this.driver);
     this.#sql = prepare(this.#db);
     this.#relax = synchronous === 'full' ? [this.#db.prepare('PRAGMA synchronous = normal'), this.#db.prepare('PRAGMA synchronous = full')] : undefined;
     this.#key = `${resolve(path)}\0${this.queue}`;
