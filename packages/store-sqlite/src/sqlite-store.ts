@@ -572,19 +572,22 @@ function prepare(db: Database.Database): Statements {
     ),
     // Waiting again from when its lease ended: among the ready jobs, by that time.
     expireRetry: db.prepare('UPDATE gochan_jobs SET state = 0, crashes = crashes + 1, token = NULL WHERE queue = ? AND state = 1 AND due <= ?'),
+    // deadline and failures come back as REAL: a row another writer left out of a double's safe range (2^62, say)
+    // then reads as a number that the feeder's checks send to the dead, where node:sqlite would throw on the
+    // whole batch (ERR_OUT_OF_RANGE) and no job of the queue could be claimed again.
     // One statement leases the batch: the oldest ready rows, each token this claim's prefix, the row's seq
     // and the time it was due (SET reads the old due), which orders the batch, as RETURNING does not.
     take: db.prepare(
       `UPDATE gochan_jobs SET state = 1, token = ? || seq || '@' || due, due = ?
        WHERE seq IN (SELECT seq FROM gochan_jobs WHERE queue = ? AND state = 0 AND due <= ? ORDER BY due, seq LIMIT ?)
-       RETURNING seq, id, payload, deadline, failures, token`,
+       RETURNING seq, id, payload, CAST(deadline AS REAL) AS deadline, CAST(failures AS REAL) AS failures, token`,
     ),
     nextDue: db.prepare<[string, number], number>('SELECT due FROM gochan_jobs WHERE queue = ? AND state = ? ORDER BY due LIMIT 1').pluck(),
     addCounts: db.prepare(
       'UPDATE gochan_counts SET waiting = waiting + ?, running = running + ?, completed = completed + ?, failed = failed + ?, dead = dead + ? WHERE queue = ?',
     ),
     readCounts: db.prepare('SELECT waiting, running, completed, failed, dead FROM gochan_counts WHERE queue = ?'),
-    dead: db.prepare("SELECT id, payload, coalesce(error, '') AS error, failures, crashes FROM gochan_jobs WHERE queue = ? AND state = 2 ORDER BY seq"),
+    dead: db.prepare("SELECT id, payload, coalesce(error, '') AS error, CAST(failures AS REAL) AS failures, CAST(crashes AS REAL) AS crashes FROM gochan_jobs WHERE queue = ? AND state = 2 ORDER BY seq"),
     dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
   };
 }
