@@ -1,12 +1,11 @@
 // The pool on a SqliteStore, in a child process killed with SIGKILL during
 // its submits, its handlers or a commit; then restarted here, on the same file.
 import { WorkerPool } from '@gochan/pool';
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store.js';
-import { buildPackage, sleep, startChild, tempDir } from './test-helpers.js';
+import { Database, buildPackage, sleep, startChild, tempDir } from './test-helpers.js';
 
 const temp = tempDir();
 let files = 0;
