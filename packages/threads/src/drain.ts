@@ -1,4 +1,4 @@
-import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 
 /**
  * The most batches read at once after the one an event brought. A bound
@@ -15,12 +15,15 @@ const DRAIN_LIMIT = 64;
  * one at a time, every batch's answers would leave alone, one postMessage
  * each (measured: 1.1 messages a batch with 64 goroutines on two threads).
  * Read together, their answers leave together, in one batch (link.ts).
+ *
+ * `read` is node:worker_threads' receiveMessageOnPort, passed in so that no
+ * file a browser loads imports a `node:` module (host-node.ts).
  */
-export function listen(port: MessagePort, receive: (batch: readonly unknown[]) => void): void {
+export function listen(port: MessagePort, receive: (batch: readonly unknown[]) => void, read: typeof receiveMessageOnPort): void {
   port.on('message', (batch: readonly unknown[]) => {
     receive(batch);
-    for (let read = 0; read < DRAIN_LIMIT; read++) {
-      const next = receiveMessageOnPort(port);
+    for (let count = 0; count < DRAIN_LIMIT; count++) {
+      const next = read(port);
       if (next === undefined) return;
       receive(next.message as readonly unknown[]);
     }

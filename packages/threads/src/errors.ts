@@ -23,12 +23,14 @@ export class ThreadExitError extends Error {
 }
 
 /** The message of a thread's death, naming its cause. */
-export function describeDeath(thread: number, exitCode: number, error: unknown): string {
+export function describeDeath(thread: number, exitCode: number | undefined, error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'ERR_WORKER_OUT_OF_MEMORY') return `thread ${thread} ran out of memory (its resourceLimits): ${error.message}`;
     return `thread ${thread} died of an uncaught ${error.name}: ${error.message}`;
   }
   if (error !== undefined) return `thread ${thread} died of an uncaught throw: ${String(error)}`;
+  // A Web Worker has no exit code: ended with no error, it was terminated.
+  if (exitCode === undefined) return `thread ${thread} was terminated`;
   return `thread ${thread} exited with code ${exitCode}`;
 }

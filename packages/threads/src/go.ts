@@ -1,9 +1,8 @@
 import { describe } from '@gochan/channel';
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { current } from './current.js';
 import { MAX_PROCS } from './gomaxprocs.js';
+import { host } from './hosts.js';
 import { Scheduler } from './scheduler.js';
 
 /** The main thread's pool, made on first use. */
@@ -11,7 +10,11 @@ let scheduler: Scheduler | null = null;
 
 function pool(): Scheduler {
   if (current.worker !== null) throw new Error('threads: internal error: the pool is the main thread\'s');
-  return (scheduler ??= new Scheduler());
+  if (scheduler === null) {
+    host(); // where threads cannot run, the error says why (a page that is not cross-origin isolated: COOP/COEP)
+    scheduler = new Scheduler();
+  }
+  return scheduler;
 }
 
 /**
@@ -64,7 +67,8 @@ export function go<R = unknown>(module: URL | string, ...args: unknown[]): Promi
 function moduleURL(module: URL | string): string {
   if (module instanceof URL) return module.href;
   if (typeof module === 'string') {
-    if (isAbsolute(module)) return pathToFileURL(module).href;
+    const file = host().fileURL(module);
+    if (file !== undefined) return file;
     if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(module)) return new URL(module).href;
     throw new TypeError(`go: expected a URL or an absolute path of a module, got the relative ${JSON.stringify(module)}; write new URL(${JSON.stringify(module)}, import.meta.url)`);
   }
@@ -105,9 +109,14 @@ function poolOrWorker(): Scheduler {
  * for the threads started from now on: a goroutine that goes past them kills
  * its thread, whose goroutines then fail with a {@link ThreadExitError}
  * saying it ran out of memory, and the next goroutine gets a new thread.
+ *
+ * @throws TypeError where threads take no limits (Web Workers), unless
+ *   `limits` is undefined.
  */
 export function setResourceLimits(limits: ResourceLimits | undefined): void {
-  poolOrWorker().resourceLimits = limits;
+  const pool = poolOrWorker();
+  if (limits !== undefined && !host().limits) throw new TypeError(`setResourceLimits: threads on ${host().name} take no resource limits`);
+  pool.resourceLimits = limits;
 }
 
 /**

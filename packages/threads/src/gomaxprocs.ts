@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { MAX_THREADS } from './claim.js';
+import { host } from './hosts.js';
 
 /** The most threads a pool can have (shared claim memory is laid out for this many, the main thread included). */
 export const MAX_PROCS: number = MAX_THREADS - 1;
@@ -7,13 +7,15 @@ export const MAX_PROCS: number = MAX_THREADS - 1;
 /**
  * Go's startup rule for GOMAXPROCS: the environment variable, when it is a
  * positive decimal integer, else the number of CPUs the process may use
- * (runtime/proc.go, schedinit). Above MAX_PROCS it is held at MAX_PROCS, as
- * Go holds it at its own maximum.
+ * (runtime/proc.go, schedinit): `os.availableParallelism()` on Node, Bun and
+ * Deno, `navigator.hardwareConcurrency` in a browser (which has no
+ * environment). Above MAX_PROCS it is held at MAX_PROCS, as Go holds it at
+ * its own maximum.
  */
-export function defaultProcs(env: string | undefined = process.env['GOMAXPROCS']): number {
+export function defaultProcs(env: string | undefined = host().env('GOMAXPROCS'), cpus: number = host().cpus()): number {
   if (env !== undefined && /^[0-9]+$/.test(env)) {
     const n = Number(env);
     if (n > 0) return Math.min(n, MAX_PROCS);
   }
-  return Math.min(Math.max(1, availableParallelism()), MAX_PROCS);
+  return Math.min(Math.max(1, cpus), MAX_PROCS);
 }

@@ -1,28 +1,22 @@
-import { MessageChannel, Worker, type MessagePort, type ResourceLimits, type WorkerOptions } from 'node:worker_threads';
 import { MAX_THREADS, makeClaimMemory } from './claim.js';
 import { decode, decodeError, encode, encodeError } from './codec.js';
 import { ThreadExitError, describeDeath } from './errors.js';
 import { defaultProcs } from './gomaxprocs.js';
-import { listen } from './drain.js';
+import type { HostThread, ThreadLimits } from './host.js';
+import { host } from './hosts.js';
 import type { Port } from './link.js';
 import type { Message } from './protocol.js';
 import { Runtime, type Goroutines } from './runtime.js';
-
-/**
- * The worker entry. Run from sources (the repository's tests resolve
- * packages to src/*.ts), the worker still runs the built file: a worker
- * thread loads JavaScript.
- */
-const ENTRY = new URL(import.meta.url.endsWith('.ts') ? '../dist/thread.js' : './thread.js', import.meta.url);
 
 /** One worker thread of the pool. */
 interface Thread {
   readonly id: number;
   /** Its range of claim slots (claim.ts), given back when it ends. */
   readonly range: number;
-  readonly worker: Worker;
-  /** The main thread's end of the thread's channel: every batch goes through it, both ways. */
-  readonly port: MessagePort;
+  /** The thread as its host made it (hosts.ts): a Node Worker, or a Web Worker. */
+  readonly worker: HostThread;
+  /** Where its batches are posted (the host's: on Node a MessagePort of its own, both ways). */
+  readonly port: Port;
   /** Goroutines placed on it and not yet returned. */
   readonly goroutines: Map<number, Started>;
   /** The uncaught error it died of, if any (the 'error' event comes before 'exit'). */
@@ -64,7 +58,7 @@ export class Scheduler implements Goroutines {
   /** GOMAXPROCS: how many threads goroutines are placed on. */
   procs: number = defaultProcs();
   /** Limits for threads started from now on (Node's Worker resourceLimits). */
-  resourceLimits: ResourceLimits | undefined = undefined;
+  resourceLimits: ThreadLimits | undefined = undefined;
   /** Set by close() until every thread has ended. */
   closing = false;
 
@@ -199,25 +193,20 @@ export class Scheduler implements Goroutines {
     const id = this.nextThread++;
     const range = this.freeRanges.pop();
     if (range === undefined) throw new RangeError(`go: more than ${MAX_THREADS - 1} threads`);
-    // A channel of its own rather than the worker's port: a MessagePort can be
-    // drained (drain.ts), and measured, its messages cost less than the
-    // worker's own (unbuffered ping-pong: 3.8 k to 13.9 k rounds a second).
-    const { port1, port2 } = new MessageChannel();
-    const worker = newWorker(ENTRY, {
-      workerData: { id, range, words: this.memory.words, winners: this.memory.winners, port: port2 },
-      transferList: [port2],
-      execArgv: threadExecArgv(),
-      ...(this.resourceLimits === undefined ? {} : { resourceLimits: this.resourceLimits }),
-    });
-    const thread: Thread = { id, range, worker, port: port1, goroutines: new Map(), error: undefined };
-    listen(port1, (batch) => this.runtime.receive(batch));
-    // Whether a thread keeps the process alive is the worker's ref (place/unplace), never its port's.
-    port1.unref();
-    worker.on('error', (error) => {
-      thread.error = error;
-    });
-    worker.on('exit', (code) => this.exited(thread, code));
-    worker.unref();
+    const data = { id, range, words: this.memory.words, winners: this.memory.winners };
+    // The host calls these only after spawn has returned: `thread` is set by then.
+    const worker = host().spawn(
+      data,
+      {
+        message: (batch: readonly unknown[]) => this.runtime.receive(batch),
+        error: (error: unknown) => {
+          thread.error = error;
+        },
+        exit: (code: number | undefined) => this.exited(thread, code),
+      },
+      this.resourceLimits,
+    );
+    const thread: Thread = { id, range, worker, port: worker.port, goroutines: new Map(), error: undefined };
     this.threads.push(thread);
     this.byId.set(id, thread);
     return thread;
@@ -242,13 +231,12 @@ export class Scheduler implements Goroutines {
   }
 
   /** A thread ended: fail its goroutines, and tell every other thread. */
-  private exited(thread: Thread, code: number): void {
+  private exited(thread: Thread, code: number | undefined): void {
     const index = this.threads.indexOf(thread);
     if (index >= 0) this.threads.splice(index, 1);
     this.byId.delete(thread.id);
     this.freeRanges.push(thread.range);
-    thread.port.close();
-    const reason = new ThreadExitError(thread.id, describeDeath(thread.id, code, thread.error), { cause: thread.error, exitCode: code });
+    const reason = new ThreadExitError(thread.id, describeDeath(thread.id, code, thread.error), { cause: thread.error, ...(code === undefined ? {} : { exitCode: code }) });
     for (const [op, started] of [...thread.goroutines]) {
       this.unplace(thread, op);
       if (started.relay !== null) this.runtime.post({ t: 'ret', to: started.relay.to, op: started.relay.op, e: encodeError(reason, this.runtime, started.relay.to) });
@@ -262,44 +250,3 @@ export class Scheduler implements Goroutines {
 
 function noop(): void {}
 
-/**
- * The Node options for a thread: undefined, inheriting the process's, unless
- * they hold one that only makes sense for the main script (`--input-type`
- * makes a thread's file entry fail to load; `-e`/`-p` name a script). Then
- * the rest, less what Node refuses in a worker's `execArgv` (V8 and
- * process-wide flags such as `--expose-gc` or `--max-old-space-size`, which
- * apply to every thread of the process anyway): Node names those in its
- * error, and the second try leaves them out.
- */
-function threadExecArgv(refused: readonly string[] = []): string[] | undefined {
-  const args: string[] = [];
-  const argv = process.execArgv;
-  let mainOnly = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg.startsWith('--input-type')) {
-      mainOnly = true;
-      continue;
-    }
-    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print') {
-      mainOnly = true;
-      i++;
-      continue;
-    }
-    if (refused.includes(arg.split('=')[0] as string) || refused.includes(arg)) continue;
-    args.push(arg);
-  }
-  return mainOnly ? args : undefined;
-}
-
-/** Makes a Worker; if Node refuses some of its execArgv, again without them. */
-function newWorker(entry: URL, options: WorkerOptions): Worker {
-  try {
-    return new Worker(entry, options);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || options.execArgv === undefined) throw error;
-    const named = /flags: (.*)$/.exec((error as Error).message)?.[1]?.split(', ') ?? [];
-    return new Worker(entry, { ...options, execArgv: threadExecArgv(named) });
-  }
-}

@@ -1,0 +1,69 @@
+import type { ResourceLimits } from 'node:worker_threads';
+import type { Port } from './link.js';
+
+/*
+ * The host is what makes threads: Node's worker_threads (host-node.ts, also
+ * under Bun and Deno) or a browser's Web Workers (host-web.ts). Everything
+ * the pool does with a thread goes through these few calls, so the
+ * scheduler, the runtime and the goroutine runner know no host; hosts.ts
+ * picks the one this runtime has.
+ */
+
+/** What a new thread is given: its id, its range of claim slots, and the shared claim memory (claim.ts). */
+export interface ThreadData {
+  id: number;
+  range: number;
+  words: SharedArrayBuffer;
+  winners: SharedArrayBuffer;
+}
+
+/** What a host tells the scheduler about one of its threads. */
+export interface ThreadEvents {
+  /** A batch of messages from the thread (link.ts). */
+  message(batch: readonly unknown[]): void;
+  /** The thread threw an error nothing caught; `exit` follows. */
+  error(error: unknown): void;
+  /** The thread has ended, with its exit code where the host has exit codes (Web Workers do not). Called once. */
+  exit(code: number | undefined): void;
+}
+
+/** A thread as the scheduler holds it. */
+export interface HostThread {
+  /** Where messages for the thread are posted (the link batches them). */
+  readonly port: Port;
+  /** Keeps the process alive while the thread has goroutines (a no-op where threads never hold a process). */
+  ref(): void;
+  /** Lets the process end while the thread idles. */
+  unref(): void;
+  /** Ends the thread; `exit` has been called when the promise resolves. */
+  terminate(): Promise<void>;
+}
+
+/** Node's `resourceLimits` for a thread, where the host has them (a type: nothing of Node's is loaded). */
+export type ThreadLimits = ResourceLimits;
+
+/** The main thread's side of a host. */
+export interface Host {
+  /** The host's name for errors and reports: `node:worker_threads` or `Web Workers`. */
+  readonly name: string;
+  /** Whether threads take Node's `resourceLimits`. */
+  readonly limits: boolean;
+  /** Starts a thread running the pool's worker entry. */
+  spawn(data: ThreadData, events: ThreadEvents, limits: ThreadLimits | undefined): HostThread;
+  /** How many threads can run at once: Go's CPU count for GOMAXPROCS. */
+  cpus(): number;
+  /** An environment variable, where the host has an environment and may read it. */
+  env(name: string): string | undefined;
+  /** The `file:` URL of an absolute path, or undefined where the host has no file paths (or `path` is not absolute). */
+  fileURL(path: string): string | undefined;
+}
+
+/** A worker's side of a host: how the pool's worker entry reads its data and talks to the main thread. */
+export interface WorkerSide {
+  /** The port to the main thread. */
+  readonly port: Port;
+  /** Calls `receive` with each batch from the main thread. */
+  listen(receive: (batch: readonly unknown[]) => void): void;
+  /** Calls `flush` when the thread is about to exit (process.exit()), where the host says so. */
+  beforeExit(flush: () => void): void;
+}
