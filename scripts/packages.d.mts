@@ -10,6 +10,8 @@ export interface WorkspacePackage {
   packageName: string;
   /** `"gochan": { "nodeOnly": true }` in its package.json: no browser, Bun or Deno run. */
   nodeOnly: boolean;
+  /** `"gochan": { "nodeTests": true }` (or nodeOnly): its unit tests run under Node only. */
+  nodeTests: boolean;
   /** The sibling packages it depends on, by npm name. */
   dependencies: string[];
 }

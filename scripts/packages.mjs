@@ -9,7 +9,10 @@
 // A package whose package.json says `"gochan": { "nodeOnly": true }` (one
 // with a native dependency, say) is built, documented, packed and installed
 // like the others, but left out of the browser suite and of the Bun and Deno
-// smoke program.
+// smoke program. One that says `"gochan": { "nodeTests": true }` runs
+// everywhere, but its unit tests run under Node only (@gochan/threads: its
+// tests start threads from the sources, which a browser page cannot; its
+// browser suite is tests/browser-threads).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +21,7 @@ export const root = fileURLToPath(new URL('../', import.meta.url));
 
 /**
  * The packages under packages/, dependencies before their dependents (then
- * by folder name), each as { name, dir, packageName, nodeOnly, dependencies }.
+ * by folder name), each as { name, dir, packageName, nodeOnly, nodeTests, dependencies }.
  */
 export function workspacePackages() {
   const found = readdirSync(`${root}packages`, { withFileTypes: true })
@@ -30,6 +33,7 @@ export function workspacePackages() {
         dir: `${root}packages/${entry.name}/`,
         packageName: manifest.name,
         nodeOnly: manifest.gochan?.nodeOnly === true,
+        nodeTests: manifest.gochan?.nodeOnly === true || manifest.gochan?.nodeTests === true,
         dependencies: Object.keys(manifest.dependencies ?? {}).filter((dependency) => dependency.startsWith('@gochan/')),
       };
     })

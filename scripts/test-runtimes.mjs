@@ -16,8 +16,10 @@ const names = portablePackages().map((pkg) => pkg.name);
 const runtimes = [
   ['node', [process.execPath, smoke, ...names]],
   ['bun', [bin('bun'), smoke, ...names]],
-  // Local modules need no permission; --no-prompt makes any other request fail instead of asking.
-  ['deno', [bin('deno'), 'run', '--no-prompt', smoke, ...names]],
+  // Local modules need no permission, but a node:worker_threads thread (@gochan/threads) needs
+  // read access to its entry: the repository's, no more. --no-prompt makes any other request
+  // fail instead of asking.
+  ['deno', [bin('deno'), 'run', '--no-prompt', `--allow-read=${root}`, smoke, ...names]],
 ];
 
 const failed = [];

@@ -198,6 +198,76 @@ await test('sync and semaphore: one mutex holder at a time, FIFO; a waiting writ
 });
 
 const names = typeof Deno !== 'undefined' ? Deno.args : process.argv.slice(2);
+
+// @gochan/threads: goroutines on the runtime's node:worker_threads (Node,
+// Bun and Deno all take that host: packages/threads/src/hosts.ts says why).
+if (names.includes('threads')) {
+  const { GOMAXPROCS, ThreadExitError, close, go } = await import('../../packages/threads/dist/index.js');
+  const goroutine = (name) => new URL(`../../packages/threads/test-goroutines/${name}.mjs`, import.meta.url);
+
+  await test('threads: go() runs a module on a thread and returns its result; GOMAXPROCS is the CPU count', async (ok) => {
+    const sum = await go(goroutine('add'), 2, 3);
+    const procs = GOMAXPROCS();
+    ok(sum === 5 && Number.isInteger(procs) && procs >= 1, `sum=${sum} procs=${procs}`);
+  });
+
+  await test('threads: an unbuffered send to a goroutine resolves only once it has received; close ends its range', async (ok) => {
+    const gate = new Channel();
+    const input = new Channel();
+    const receiving = go(goroutine('receive-after'), gate, input);
+    let sent = false;
+    const sending = input.send(41).then(() => (sent = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const waited = !sent; // the goroutine waits on the gate: nobody receives yet
+    await gate.send();
+    await sending;
+    const received = await receiving;
+    const values = new Channel();
+    const draining = go(goroutine('drain'), values);
+    for (let i = 0; i < 5; i++) await values.send(i);
+    values.close();
+    const drained = await draining;
+    ok(
+      waited && received.value === 41 && received.ok && drained.got.join() === '0,1,2,3,4' && drained.ok === false,
+      `waited=${waited} received=${JSON.stringify(received)} drained=${JSON.stringify(drained)}`,
+    );
+  });
+
+  await test('threads: a select on a thread over two channels of this one runs one case per value', async (ok) => {
+    const a = new Channel();
+    const b = new Channel();
+    const selecting = go(goroutine('select-two'), a, b, 4);
+    await a.send('a1');
+    await b.send('b1');
+    await b.send('b2');
+    await a.send('a2');
+    const ran = await selecting;
+    ok(JSON.stringify(ran) === '[[0,"a1"],[1,"b1"],[1,"b2"],[0,"a2"]]', JSON.stringify(ran));
+  });
+
+  // Deno prints a thread's uncaught error itself, even when the pool handles it.
+  if (typeof Deno !== 'undefined') console.log('(the next test kills a thread with "Error: boom in a timer": Deno prints it below)');
+  await test('threads: a thread that dies fails its goroutine with a ThreadExitError naming the cause, and is replaced', async (ok) => {
+    const died = await go(goroutine('uncaught'), 'boom in a timer').catch((error) => error);
+    const exited = await go(goroutine('exit'), 7).catch((error) => error);
+    const after = await go(goroutine('add'), 1, 1);
+    ok(
+      died instanceof ThreadExitError && /uncaught Error: boom in a timer/.test(died.message) &&
+        exited instanceof ThreadExitError && exited.exitCode === 7 && after === 2,
+      `died=${died?.message} exited=${exited?.message} after=${after}`,
+    );
+  });
+
+  await close();
+
+  if (typeof Deno !== 'undefined') {
+    await test('threads: without read permission, Deno refuses the thread and go() rejects naming --allow-read', async (ok) => {
+      await Deno.permissions.revoke({ name: 'read' });
+      const error = await go(goroutine('add'), 1, 2).catch((e) => e);
+      ok(error instanceof Error && /--allow-read/.test(error.message), String(error?.message ?? error));
+    });
+  }
+}
 for (const name of names) {
   await test(`@gochan/${name} loads and exports something`, async (ok) => {
     const exports = await import(`../../packages/${name}/dist/index.js`);

@@ -61,7 +61,12 @@ export function go<R = unknown>(module: URL | string, ...args: unknown[]): Promi
   }
   const worker = current.worker;
   if (worker !== null) return worker.runner.start(url, args) as Promise<Awaited<R>>;
-  return pool().start(url, args) as Promise<Awaited<R>>;
+  try {
+    return pool().start(url, args) as Promise<Awaited<R>>;
+  } catch (error) {
+    // The host refused a thread (Deno without --allow-read, say): a rejection, as every failure of go().
+    return Promise.reject(error);
+  }
 }
 
 function moduleURL(module: URL | string): string {

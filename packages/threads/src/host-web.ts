@@ -124,7 +124,7 @@ export function uncaught(event: Pick<WorkerEvent, 'message' | 'error' | 'filenam
         'a module worker does not use the page\'s import map, so each bare specifier (@gochan/channel) must be resolved by the server or a bundler',
     );
   }
-  const match = /^(?:Uncaught )?(?:\(in promise\) )?([A-Za-z_$][\w$]*(?:Error|Exception)): ([\s\S]*)$/.exec(text);
+  const match = /^(?:Uncaught )?(?:\(in promise\) )?((?:[A-Za-z_$][\w$]*)?(?:Error|Exception)): ([\s\S]*)$/.exec(text);
   const error = new Error(match === null ? text.replace(/^Uncaught (?:\(in promise\) )?/, '') : (match[2] as string));
   if (match !== null) error.name = match[1] as string;
   if (typeof event.filename === 'string' && event.filename !== '') {

@@ -17,5 +17,15 @@ let chosen: Host | undefined;
 
 /** This runtime's host; throws an error saying why where threads cannot run. */
 export function host(): Host {
-  return (chosen ??= nodeHost() ?? webHost());
+  return (chosen ??= nodeHost() ?? (oldNode() ? refuse() : webHost()));
+}
+
+/** Node before 20.16, which has node:worker_threads but no process.getBuiltinModule to load it without a static import. */
+function oldNode(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: unknown }; getBuiltinModule?: unknown } }).process;
+  return typeof proc?.versions?.node === 'string' && typeof proc.getBuiltinModule !== 'function';
+}
+
+function refuse(): never {
+  throw new Error('threads: Node 20.16 or later is needed (for process.getBuiltinModule)');
 }
