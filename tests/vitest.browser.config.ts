@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { portablePackages } from '../scripts/packages.mjs';
+import { chromiumFlags, chromiumPath } from './support/chromium.ts';
 
 // The browser suites, run by `pnpm test:browser` (scripts/test-browser.mjs
 // finds Chromium first):
@@ -11,22 +12,15 @@ import { portablePackages } from '../scripts/packages.mjs';
 //   by vite as plain ESM;
 // - unit: the unit tests of every package that promises to run in browsers
 //   (every folder under packages/ but those marked `"gochan": { "nodeOnly":
-//   true }`), against their sources, as `pnpm test` runs them in Node. A test
-//   file that imports a `node:` module tests Node-specific behaviour and
-//   stays in Node.
+//   true }` or `"nodeTests": true`), against their sources, as `pnpm test`
+//   runs them in Node. A test file that imports a `node:` module tests
+//   Node-specific behaviour and stays in Node;
+// - threads: @gochan/threads in Chromium (tests/browser-threads). Its tests
+//   run in Node and drive Chromium through playwright themselves, because a
+//   thread pool needs a cross-origin isolated page, and the test's own server
+//   serves one with COOP/COEP (and one without, for the error).
 const repo = fileURLToPath(new URL('../', import.meta.url));
 const browserPackages = portablePackages().map((pkg) => pkg.name);
-
-const chromiumFlags = [
-  // As root in a container: no sandbox, no GPU, and nothing that phones home.
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Each project gets its own copy: vitest names the instances in place. */
 const browser = () => ({
@@ -36,14 +30,16 @@ const browser = () => ({
   headless: true,
   provider: playwright({
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: chromiumFlags,
+      executablePath: chromiumPath,
+      args: [...chromiumFlags],
     },
   }),
   instances: [{ browser: 'chromium' as const }],
 });
 
-const unitTests = browserPackages
+const unitTests = portablePackages()
+  .filter((pkg) => !pkg.nodeTests)
+  .map((pkg) => pkg.name)
   .flatMap((name) =>
     readdirSync(`${repo}packages/${name}/src`, { recursive: true, encoding: 'utf8' })
       .filter((file) => file.endsWith('.test.ts'))
@@ -62,11 +58,15 @@ const unit: TestProjectInlineConfiguration = {
   test: { name: 'unit', root: repo, include: unitTests, browser: browser() },
 };
 
+const threads: TestProjectInlineConfiguration = {
+  test: { name: 'threads', root: import.meta.dirname, include: ['browser-threads/**/*.test.ts'], environment: 'node' },
+};
+
 export default defineConfig({
   test: {
     // Two cores shared with others: generous, never a speed claim.
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    projects: unitTests.length ? [smoke, unit] : [smoke],
+    projects: unitTests.length ? [smoke, unit, threads] : [smoke, threads],
   },
 });
