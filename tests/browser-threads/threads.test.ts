@@ -58,13 +58,28 @@ describe('in a cross-origin isolated page (COOP/COEP)', () => {
       const sum = await threads.go(goroutine('add'), 2, 3);
       const thread = await threads.go(goroutine('thread-id'));
       const procs = threads.GOMAXPROCS();
+      const path = await threads.go('/packages/threads/test-goroutines/add.mjs', 1, 2).then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      );
+      const limits = (() => {
+        try {
+          threads.setResourceLimits({ maxOldGenerationSizeMb: 64 });
+          return 'set';
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
       await threads.close();
-      return { isolated: crossOriginIsolated, sum, thread, procs, cores: navigator.hardwareConcurrency };
+      return { isolated: crossOriginIsolated, sum, thread, procs, cores: navigator.hardwareConcurrency, path, limits };
     });
     expect(seen.isolated).toBe(true);
     expect(seen.sum).toBe(5);
     expect(seen.thread).toBeGreaterThanOrEqual(1); // a pool thread's id, not the page's 0
     expect(seen.procs).toBe(Math.min(seen.cores, 255));
+    // A page has no file paths, and its workers no resource limits: each says so.
+    expect(seen.path).toMatch(/expected the URL of a module \(a page has no file paths\)/);
+    expect(seen.limits).toBe('setResourceLimits: threads on Web Workers take no resource limits');
   });
 
   test('TestChan: an unbuffered send resolves only once the goroutine on the other thread has received the value', async () => {

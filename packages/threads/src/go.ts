@@ -37,13 +37,20 @@ function pool(): Scheduler {
  * rejects it with a {@link ThreadExitError}. Called from a goroutine, go()
  * places the new goroutine on the pool too.
  *
+ * Threads are Node's worker_threads (also under Bun and Deno), or in a
+ * browser module Web Workers, which need a cross-origin isolated page
+ * (served with COOP/COEP headers) for the shared memory of selects.
+ *
  * @param module - The module whose default export runs: a URL (usually
- *   `new URL('./f.js', import.meta.url)`), a `file:` URL string or an
- *   absolute path. The module runs as JavaScript on the thread.
+ *   `new URL('./f.js', import.meta.url)`), a URL string, or (not in a
+ *   browser) an absolute path. The module runs as JavaScript on the thread.
  * @param args - The goroutine's arguments.
  * @throws TypeError (as a rejection) for a module that is not a URL or an
  *   absolute path, a module with no default export function, or an argument
  *   that cannot be cloned.
+ * @throws Error (as a rejection) where threads cannot run: a page that is
+ *   not cross-origin isolated (the message names the COOP/COEP headers), or
+ *   a runtime without workers.
  *
  * @example
  * ```ts
@@ -75,6 +82,7 @@ function moduleURL(module: URL | string): string {
     const file = host().fileURL(module);
     if (file !== undefined) return file;
     if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(module)) return new URL(module).href;
+    if (!host().paths) throw new TypeError(`go: expected the URL of a module (a page has no file paths), got ${JSON.stringify(module)}; write new URL(${JSON.stringify(module)}, import.meta.url)`);
     throw new TypeError(`go: expected a URL or an absolute path of a module, got the relative ${JSON.stringify(module)}; write new URL(${JSON.stringify(module)}, import.meta.url)`);
   }
   throw new TypeError(`go: expected a module URL, got ${describe(module)}`);
@@ -85,7 +93,8 @@ function moduleURL(module: URL | string): string {
  * how many threads goroutines run on, and it returns the previous setting;
  * with no `n` (or one below 1) it only returns the setting. The first value
  * is Go's: the `GOMAXPROCS` environment variable when it is a positive
- * integer, else `os.availableParallelism()`.
+ * integer, else `os.availableParallelism()` (in a browser,
+ * `navigator.hardwareConcurrency`).
  *
  * Lowering it places no new goroutine on the threads beyond `n`; those
  * threads end with the pool ({@link close}), since channels made there live
@@ -93,6 +102,8 @@ function moduleURL(module: URL | string): string {
  *
  * @throws RangeError if `n` is not an integer, or is above 255 (the most
  *   threads a pool has).
+ * @throws Error where threads cannot run (a page that is not cross-origin
+ *   isolated: the message names the COOP/COEP headers).
  */
 export function GOMAXPROCS(n?: number): number {
   const pool = poolOrWorker();

@@ -56,6 +56,7 @@ export function nodeHost(): Host | undefined {
   return {
     name: 'node:worker_threads',
     limits: true,
+    paths: true,
     spawn(data: ThreadData, events: ThreadEvents, limits: ThreadLimits | undefined): HostThread {
       // A channel of its own rather than the worker's port: a MessagePort can be
       // drained (drain.ts), and measured, its messages cost less than the

@@ -54,6 +54,8 @@ export interface Host {
   cpus(): number;
   /** An environment variable, where the host has an environment and may read it. */
   env(name: string): string | undefined;
+  /** Whether modules can be named by file path (not in a browser). */
+  readonly paths: boolean;
   /** The `file:` URL of an absolute path, or undefined where the host has no file paths (or `path` is not absolute). */
   fileURL(path: string): string | undefined;
 }
