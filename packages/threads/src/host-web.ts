@@ -16,6 +16,9 @@ import type { Host, HostThread, ThreadData, ThreadEvents } from './host.js';
  *    (the error itself does not cross: the event carries only its text).
  *  - A worker whose module fails to load (a 404, a syntax error, a bare
  *    specifier the worker cannot resolve) is an 'error' event with no text.
+ *  - A batch from the worker that cannot be deserialized here
+ *    ('messageerror') ends the worker too: the operations it carried would
+ *    otherwise be lost without a word.
  *  - Not detected: a worker that calls `self.close()`, and a worker the
  *    browser kills for memory; their goroutines wait until the pool closes.
  *  - No resource limits, no ref/unref (a page does not wait for workers).
