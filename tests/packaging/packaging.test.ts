@@ -152,6 +152,7 @@ describe('a fresh project that installs every tarball', () => {
       'store-sqlite added duplicate 1 completed',
       'store-redis function',
       'testing 7 true',
+      'threads 5',
     ]);
   });
 

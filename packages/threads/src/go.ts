@@ -1,7 +1,7 @@
 import { describe } from '@gochan/channel';
-import type { ResourceLimits } from 'node:worker_threads';
 import { current } from './current.js';
 import { MAX_PROCS } from './gomaxprocs.js';
+import type { ResourceLimits } from './host.js';
 import { host } from './hosts.js';
 import { Scheduler } from './scheduler.js';
 

@@ -1,4 +1,3 @@
-import type { ResourceLimits } from 'node:worker_threads';
 import type { Port } from './link.js';
 
 /*
@@ -39,7 +38,26 @@ export interface HostThread {
   terminate(): Promise<void>;
 }
 
-/** Node's `resourceLimits` for a thread, where the host has them (a type: nothing of Node's is loaded). */
+/**
+ * ResourceLimits are the limits of a thread's heap and stack, Node's Worker
+ * `resourceLimits` (the same fields, so Node's own type fits), for
+ * {@link setResourceLimits}; Go has none, its threads sharing one heap.
+ * Declared here rather than taken from
+ * `node:worker_threads`, so that the package's types need no Node types (a
+ * browser project has none).
+ */
+export interface ResourceLimits {
+  /** The most memory of the heap's young generation, in MB. */
+  maxYoungGenerationSizeMb?: number | undefined;
+  /** The most memory of the heap's main (old) generation, in MB. */
+  maxOldGenerationSizeMb?: number | undefined;
+  /** The size of the memory range set aside for generated code, in MB. */
+  codeRangeSizeMb?: number | undefined;
+  /** The largest stack of the thread, in MB. */
+  stackSizeMb?: number | undefined;
+}
+
+/** A thread's limits, where the host has them. */
 export type ThreadLimits = ResourceLimits;
 
 /** The main thread's side of a host. */

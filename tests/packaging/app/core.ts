@@ -7,6 +7,7 @@ import { Group, withContext } from '@gochan/errgroup';
 import { Weighted } from '@gochan/semaphore';
 import { background, withCancel, withTimeout, type CancelFunc, type Context } from '@gochan/context';
 import { WaitGroup } from '@gochan/waitgroup';
+import { GOMAXPROCS, ThreadExitError, go, setResourceLimits, type ResourceLimits } from '@gochan/threads';
 
 const numbers = new Channel<number>(1);
 const sendSide: SendChannel<number> = numbers;
@@ -58,3 +59,11 @@ await group.wait();
 const sem = new Weighted(4);
 await sem.acquire(2, AbortSignal.timeout(100));
 sem.release(2);
+
+// @gochan/threads: its types need no Node types either.
+const squared: number = await go<number>(new URL('./square.js', import.meta.url), 7, numbers);
+const limits: ResourceLimits = { maxOldGenerationSizeMb: 64 };
+setResourceLimits(limits);
+const procs: number = GOMAXPROCS();
+const died: unknown = new ThreadExitError(1, 'thread 1 exited with code 1', { exitCode: 1 });
+void squared, procs, died;

@@ -73,3 +73,9 @@ const { default: fc } = await import('fast-check');
 const [s] = fc.sample(scheduler(), { seed: 1, numRuns: 1 });
 const stuck = await s.run(() => new Channel().recv()).catch((error) => error);
 console.log('testing', await s.run(async () => 7), stuck instanceof DeadlockError);
+
+// Goroutines on a thread, from the installed package: its worker entry is found beside it.
+const threads = await import('@gochan/threads');
+const sum = await threads.go('data:text/javascript,export default (a, b) => a + b', 2, 3);
+await threads.close();
+console.log('threads', sum);
