@@ -59,7 +59,8 @@ const unit: TestProjectInlineConfiguration = {
 };
 
 const threads: TestProjectInlineConfiguration = {
-  test: { name: 'threads', root: import.meta.dirname, include: ['browser-threads/**/*.test.ts'], environment: 'node' },
+  // Chromium and a server per test, on two shared cores: generous, never a speed claim.
+  test: { name: 'threads', root: import.meta.dirname, include: ['browser-threads/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 },
 };
 
 export default defineConfig({

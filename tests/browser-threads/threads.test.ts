@@ -4,6 +4,7 @@
 // without those headers go() says which headers are missing; on a server
 // that leaves the workers' bare specifiers unresolved, go() fails instead of
 // hanging. The code in page.evaluate runs in the page.
+import fc from 'fast-check';
 import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { chromiumFlags, chromiumPath } from '../support/chromium.ts';
@@ -212,6 +213,53 @@ describe('in a cross-origin isolated page (COOP/COEP)', () => {
     expect(seen.after).not.toBe(seen.rejected.thread);
     expect(seen.sum).toBe(42);
   });
+});
+
+describe('a thread killed at a moment fast-check picks', () => {
+  test('mid-send: the living thread\'s values all arrive once, in order; the dead one\'s are an in-order prefix; its goroutine fails', async () => {
+    const page = await open(isolated);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 30 }), async (capacity, dieAt, count) => {
+        const seen = await page.evaluate(
+          async ([capacity, dieAt, count]) => {
+            const { channel, threads } = window.gochan;
+            threads.GOMAXPROCS(2);
+            const goroutine = (name: string) => new URL(`/packages/threads/test-goroutines/${name}.mjs`, location.href);
+            const ch = new channel.Channel<number>(capacity);
+            const dying = threads.go(goroutine('send-then-throw'), ch, 0, dieAt).then(
+              () => 'returned',
+              (error: Error) => `${error.name}: ${error.message}`,
+            );
+            const living = threads.go<number>(goroutine('send-all'), ch, 1000, count, false);
+            const received: number[] = [];
+            let died = false;
+            void dying.then(() => (died = true));
+            let fromLiving = 0;
+            while (fromLiving < count || !died) {
+              // A receive that times out has taken nothing; one that ran is counted.
+              const result = await ch.recv(AbortSignal.timeout(50)).catch(() => undefined);
+              if (result === undefined) continue;
+              received.push(result[0] as number);
+              if ((result[0] as number) >= 1000) fromLiving++;
+            }
+            // Anything the dead thread's last send left in the buffer.
+            for (let r = ch.tryRecv(); r !== undefined && r[1]; r = ch.tryRecv()) received.push(r[0] as number);
+            const result = { dying: await dying, living: await living, received };
+            await threads.close();
+            return result;
+          },
+          [capacity, dieAt, count] as const,
+        );
+        expect(seen.dying).toMatch(new RegExp(`^ThreadExitError: thread \\d+ died of an uncaught Error: killed at ${dieAt}$`));
+        expect(seen.living).toBe(count);
+        expect(seen.received.filter((v) => v >= 1000)).toEqual(Array.from({ length: count }, (_, i) => 1000 + i));
+        const dead = seen.received.filter((v) => v < 1000);
+        expect(dead).toEqual(Array.from({ length: dead.length }, (_, i) => i));
+        expect(dead.length === dieAt || dead.length === dieAt + 1).toBe(true);
+      }),
+      { numRuns: 10 },
+    );
+  }, 180_000);
 });
 
 describe('in a page that is not cross-origin isolated', () => {
