@@ -51,13 +51,15 @@ async function open(options: { isolated: boolean; resolveInWorkers: boolean }): 
 const isolated = { isolated: true, resolveInWorkers: true };
 
 describe('in a cross-origin isolated page (COOP/COEP)', () => {
-  test('go() runs a module on a Web Worker and returns its result; GOMAXPROCS defaults to navigator.hardwareConcurrency', async () => {
+  test('go() runs a module on a Web Worker and returns its result, also from a goroutine; GOMAXPROCS defaults to navigator.hardwareConcurrency', async () => {
     const page = await open(isolated);
     const seen = await page.evaluate(async () => {
       const { threads } = window.gochan;
       const goroutine = (name: string) => new URL(`/packages/threads/test-goroutines/${name}.mjs`, location.href);
       const sum = await threads.go(goroutine('add'), 2, 3);
       const thread = await threads.go(goroutine('thread-id'));
+      // A goroutine that calls go() itself: the page places those too (0+10, 1+10, 2+10).
+      const nested = await threads.go(goroutine('nested'), goroutine('add').href, 3);
       const procs = threads.GOMAXPROCS();
       const path = await threads.go('/packages/threads/test-goroutines/add.mjs', 1, 2).then(
         () => 'resolved',
@@ -72,11 +74,12 @@ describe('in a cross-origin isolated page (COOP/COEP)', () => {
         }
       })();
       await threads.close();
-      return { isolated: crossOriginIsolated, sum, thread, procs, cores: navigator.hardwareConcurrency, path, limits };
+      return { isolated: crossOriginIsolated, sum, thread, nested, procs, cores: navigator.hardwareConcurrency, path, limits };
     });
     expect(seen.isolated).toBe(true);
     expect(seen.sum).toBe(5);
     expect(seen.thread).toBeGreaterThanOrEqual(1); // a pool thread's id, not the page's 0
+    expect(seen.nested).toBe(33);
     expect(seen.procs).toBe(Math.min(seen.cores, 255));
     // A page has no file paths, and its workers no resource limits: each says so.
     expect(seen.path).toMatch(/expected the URL of a module \(a page has no file paths\)/);
