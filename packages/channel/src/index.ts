@@ -34,3 +34,13 @@ export { pace } from './pace.js';
 export { parkClaimed, selectClaimed, type ClaimedSelect, type ExternalClaim } from './claimed.js';
 // The runtime seam, for @gochan/testing and debuggers (see hooks.ts).
 export { currentHooks, installHooks, type ParkReason, type RuntimeHooks } from './hooks.js';
+// The seam between a deadlock watcher and a thread runtime (see thread-seam.ts).
+export {
+  setThreadRuntime,
+  setThreadWatcher,
+  threadRuntime,
+  threadWatcher,
+  type ThreadAnswer,
+  type ThreadRuntime,
+  type ThreadWatcher,
+} from './thread-seam.js';
