@@ -17,6 +17,8 @@ const message: fc.Arbitrary<Message> = fc.oneof(
   fc.record({ t: fc.constant('ret' as const), to: id, op, v: value, e: fc.option(wireError, { nil: undefined }) }),
   fc.record({ t: fc.constant('cancel' as const), to: id, home: id, id: fc.nat(), cause: value, deadline: fc.boolean() }),
   fc.record({ t: fc.constant('died' as const), to: id, thread: id, reason: wireError }),
+  fc.record({ t: fc.constant('idle' as const), to: id, from: id, seen: fc.nat() }),
+  fc.record({ t: fc.constant('watch' as const), to: id, entry: fc.option(fc.webUrl(), { nil: null }) }),
 );
 
 /** A message as the reader sees it: absent optional fields and undefined ones are the same. */

@@ -20,6 +20,9 @@ const GO = 4;
 const RET = 5;
 const CANCEL = 6;
 const DIED = 7;
+const IDLE = 8;
+const DUMP = 9;
+const WATCH = 10;
 
 /** Appends `message` to the batch `out`. */
 export function pack(message: Message, out: unknown[]): void {
@@ -53,6 +56,15 @@ export function pack(message: Message, out: unknown[]): void {
       return;
     case 'died':
       out.push(DIED, message.to, message.thread, message.reason);
+      return;
+    case 'idle':
+      out.push(IDLE, message.to, message.from, message.seen);
+      return;
+    case 'dump':
+      out.push(DUMP, message.to, message.from, message.ms, message.buf);
+      return;
+    case 'watch':
+      out.push(WATCH, message.to, message.entry);
       return;
   }
 }
@@ -107,6 +119,18 @@ export function unpack(batch: readonly unknown[], each: (message: Message) => vo
       case DIED:
         each({ t: 'died', to: f[at + 1], thread: f[at + 2], reason: f[at + 3] });
         at += 4;
+        break;
+      case IDLE:
+        each({ t: 'idle', to: f[at + 1], from: f[at + 2], seen: f[at + 3] });
+        at += 4;
+        break;
+      case DUMP:
+        each({ t: 'dump', to: f[at + 1], from: f[at + 2], ms: f[at + 3], buf: f[at + 4] });
+        at += 5;
+        break;
+      case WATCH:
+        each({ t: 'watch', to: f[at + 1], entry: f[at + 2] });
+        at += 3;
         break;
       default:
         throw new TypeError(`threads: a batch holds an unknown frame ${String(f[at])} at ${at}`);

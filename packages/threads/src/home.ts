@@ -40,6 +40,16 @@ export class Home {
     return id;
   }
 
+  /** The id under which other threads name `channel`, or undefined if it never crossed (for reports: assigns none). */
+  knownId(channel: object): number | undefined {
+    return this.ids.get(channel as Channel<unknown>);
+  }
+
+  /** The channels that have crossed, by id (for reports). */
+  crossed(): Iterable<[number, Channel<unknown>]> {
+    return this.channels.entries();
+  }
+
   /** The channel `id` names. */
   channel(id: number): Channel<unknown> {
     const channel = this.channels.get(id);

@@ -45,4 +45,10 @@ export type Message =
   /** A context exported by `home` as `id` was cancelled with this cause. */
   | { t: 'cancel'; to: number; home: number; id: number; cause: Wire; deadline: boolean }
   /** A thread died (sent by the main thread to every other): fail and withdraw what involved it. */
-  | { t: 'died'; to: number; thread: number; reason: WireError };
+  | { t: 'died'; to: number; thread: number; reason: WireError }
+  /** A worker's event loop emptied after it had read `seen` batches from the main thread (only while a deadlock watcher runs: liveness.ts). */
+  | { t: 'idle'; to: number; from: number; seen: number }
+  /** Write this thread's report for a dump into `buf` and wake the requester, who waits at most `ms` (dumps.ts). */
+  | { t: 'dump'; to: number; from: number; ms: number; buf: SharedArrayBuffer }
+  /** A deadlock watcher started (the module every thread loads to record its parks) or stopped (null). */
+  | { t: 'watch'; to: number; entry: string | null };

@@ -1,12 +1,15 @@
+import { setThreadRuntime, threadWatcher } from '@gochan/channel';
 import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { MAX_THREADS, makeClaimMemory } from './claim.js';
 import { decode, decodeError, encode, encodeError } from './codec.js';
 import { ThreadExitError, describeDeath } from './errors.js';
 import { defaultProcs } from './gomaxprocs.js';
 import { listen } from './drain.js';
+import { Traffic } from './liveness.js';
 import type { Port } from './link.js';
 import type { Message } from './protocol.js';
-import { Runtime, type Goroutines } from './runtime.js';
+import { Runtime, type Goroutines, type Watching } from './runtime.js';
+import { ThreadSeam } from './seam.js';
 
 /**
  * The worker entry. Run from sources (the repository's tests resolve
@@ -23,6 +26,12 @@ interface Thread {
   readonly worker: Worker;
   /** The main thread's end of the thread's channel: every batch goes through it, both ways. */
   readonly port: MessagePort;
+  /** What the link posts to: the port, counting the batches (liveness.ts). */
+  readonly out: Port;
+  /** The batches each way, and its last `idle`, for the deadlock watcher (liveness.ts). */
+  readonly traffic: Traffic;
+  /** Whether the worker is ref'd now. */
+  refd: boolean;
   /** Goroutines placed on it and not yet returned. */
   readonly goroutines: Map<number, Started>;
   /** The uncaught error it died of, if any (the 'error' event comes before 'exit'). */
@@ -47,9 +56,10 @@ interface Started {
  * Invariants:
  *  - `threads` holds the live threads, oldest first; a thread leaves it when
  *    its 'exit' event comes, before anything is failed.
- *  - A thread is ref'd exactly while its `goroutines` is non-empty.
+ *  - A thread is ref'd exactly while its `goroutines` is non-empty; while a
+ *    deadlock watcher runs, exactly while it is not idle (liveness.ts).
  */
-export class Scheduler implements Goroutines {
+export class Scheduler implements Goroutines, Watching {
   readonly runtime: Runtime;
   private readonly threads: Thread[] = [];
   private readonly byId = new Map<number, Thread>();
@@ -67,6 +77,8 @@ export class Scheduler implements Goroutines {
   resourceLimits: ResourceLimits | undefined = undefined;
   /** Set by close() until every thread has ended. */
   closing = false;
+  /** The deadlock watcher's module for threads, while one runs on this thread (liveness.ts). */
+  private watchEntry: string | null = threadWatcher()?.entry ?? null;
 
   constructor() {
     for (let range = MAX_THREADS - 1; range >= 1; range--) this.freeRanges.push(range);
@@ -75,11 +87,33 @@ export class Scheduler implements Goroutines {
       0,
       memory,
       0,
-      (to) => this.byId.get(to)?.port,
-      () => this.threads.map((thread) => thread.port),
+      (to) => this.byId.get(to)?.out,
+      () => this.threads.map((thread) => thread.out),
     );
-    this.runtime.ports = () => this.threads.map((thread): [number, Port] => [thread.id, thread.port]);
+    this.runtime.ports = () => this.threads.map((thread): [number, Port] => [thread.id, thread.out]);
     this.runtime.goroutines = this;
+    this.runtime.watching = this;
+    this.runtime.dumps.workers = () => this.threads.map((thread) => ({ id: thread.id, traffic: thread.traffic, goroutines: thread.goroutines.size }));
+    setThreadRuntime(new ThreadSeam(this.runtime, () => this.running, (entry) => this.watch(entry)));
+  }
+
+  /** A worker's event loop emptied after `seen` batches: unref it if it has read all there are. */
+  emptied(from: number, seen: number): void {
+    const thread = this.byId.get(from);
+    if (thread === undefined) return;
+    thread.traffic.idleAfter(seen);
+    this.keep(thread);
+  }
+
+  /** A deadlock watcher started or stopped here: every thread is told, and refs follow the watcher's rule. */
+  watch(entry: string | null): void {
+    if (entry === this.watchEntry) return;
+    this.watchEntry = entry;
+    for (const thread of this.threads) {
+      thread.traffic.reset();
+      this.runtime.post({ t: 'watch', to: thread.id, entry });
+      this.keep(thread);
+    }
   }
 
   /** go() on the main thread: places a goroutine and returns its result. */
@@ -185,13 +219,24 @@ export class Scheduler implements Goroutines {
     // worker's own (unbuffered ping-pong: 3.8 k to 13.9 k rounds a second).
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(ENTRY, {
-      workerData: { id, range, words: this.memory.words, winners: this.memory.winners, port: port2 },
+      workerData: { id, range, words: this.memory.words, winners: this.memory.winners, port: port2, watch: this.watchEntry },
       transferList: [port2],
       execArgv: threadExecArgv(),
       ...(this.resourceLimits === undefined ? {} : { resourceLimits: this.resourceLimits }),
     });
-    const thread: Thread = { id, range, worker, port: port1, goroutines: new Map(), error: undefined };
-    listen(port1, (batch) => this.runtime.receive(batch));
+    const traffic = new Traffic();
+    const out: Port = {
+      postMessage: (batch: unknown): void => {
+        port1.postMessage(batch);
+        traffic.sent++;
+        if (this.watchEntry !== null) this.keep(thread);
+      },
+    };
+    const thread: Thread = { id, range, worker, port: port1, out, traffic, refd: false, goroutines: new Map(), error: undefined };
+    listen(port1, (batch) => {
+      traffic.received++;
+      this.runtime.receive(batch);
+    });
     // Whether a thread keeps the process alive is the worker's ref (place/unplace), never its port's.
     port1.unref();
     worker.on('error', (error) => {
@@ -200,13 +245,14 @@ export class Scheduler implements Goroutines {
     worker.on('exit', (code) => this.exited(thread, code));
     worker.unref();
     this.threads.push(thread);
+    this.keep(thread);
     this.byId.set(id, thread);
     return thread;
   }
 
   private place(thread: Thread, op: number, started: Started): void {
-    if (thread.goroutines.size === 0) thread.worker.ref();
     thread.goroutines.set(op, started);
+    this.keep(thread);
     this.placed.set(op, thread);
     this.running++;
   }
@@ -214,12 +260,26 @@ export class Scheduler implements Goroutines {
   private unplace(thread: Thread, op: number): void {
     thread.goroutines.delete(op);
     this.placed.delete(op);
-    if (thread.goroutines.size === 0) thread.worker.unref();
+    this.keep(thread);
     if (--this.running === 0) {
       const idle = this.idle;
       this.idle = [];
       for (const resolve of idle) resolve();
     }
+  }
+
+  /**
+   * Refs or unrefs `thread`: ref'd while goroutines are placed on it; while a
+   * deadlock watcher runs, while it is not idle instead (goroutines or none:
+   * one that only serves channels may have a message to answer), so that the
+   * main thread's loop empties when every thread's has (liveness.ts).
+   */
+  private keep(thread: Thread): void {
+    const ref = this.watchEntry === null ? thread.goroutines.size > 0 : !thread.traffic.idle;
+    if (ref === thread.refd) return;
+    thread.refd = ref;
+    if (ref) thread.worker.ref();
+    else thread.worker.unref();
   }
 
   /** A thread ended: fail its goroutines, and tell every other thread. */

@@ -1,0 +1,112 @@
+import type { MessagePort } from 'node:worker_threads';
+
+/*
+ * What Go's checkdead knows and a thread pool must ask for: whether anything
+ * can still run on a thread. Go's runtime counts the Ms that are not idle
+ * (`mcount() - sched.nmidle - ...`: one computing, or blocked in a syscall
+ * or in the netpoller, means no deadlock) and the timers of every P. A
+ * thread of the pool knows the same of itself in Node's terms: its event
+ * loop emptied ('beforeExit') when no goroutine computes and no timer, I/O
+ * or other handle is pending. What Node cannot see from the main thread is
+ * that moment on a worker, nor a message still on its way; so, and only
+ * while a deadlock watcher runs (an idle program pays nothing otherwise):
+ *
+ *  - each worker counts the batches it reads from and posts to the main
+ *    thread, and each time its loop empties it says so (`idle`, with how
+ *    many batches it had read); its port is ref'd from then until the next
+ *    batch, so that the thread stays up and the next emptying is seen;
+ *  - the main thread counts the batches it posts to and reads from each
+ *    worker: a worker is idle when its last `idle` said it had read every
+ *    batch sent to it. An idle worker is unref'd, so that the main thread's
+ *    own loop can empty ('beforeExit', where the watcher decides) while the
+ *    goroutines on the workers are parked; a worker that is not idle is
+ *    ref'd, whether goroutines are placed on it or it only serves channels.
+ *
+ * A message in flight is seen by the counts: a worker that has not yet read
+ * a batch is not idle, and a dump's answer (dumps.ts) says how many batches
+ * the worker posted, so that one the main thread has not read yet counts.
+ */
+
+/** The worker's side: counts batches, and tells the main thread each time its event loop empties. */
+export class WorkerLiveness {
+  /** Batches read from the main thread. */
+  received = 0;
+  /** Batches posted to it. */
+  sent = 0;
+  /** `received` when the event loop last emptied; -1 before that, or while not watching. */
+  idleAt = -1;
+  private watching = false;
+  /** Whether the port is ref'd by us: from an emptying until the next batch. */
+  private held = false;
+
+  constructor(
+    private readonly port: MessagePort,
+    /** Posts `idle` to the main thread and sends it at once. */
+    private readonly tell: (seen: number) => void,
+  ) {}
+
+  /** A deadlock watcher runs: the port stops keeping the thread alive while it computes, so that 'beforeExit' comes. */
+  start(): void {
+    if (this.watching) return;
+    this.watching = true;
+    this.held = false;
+    this.port.unref();
+    process.on('beforeExit', this.emptied);
+  }
+
+  /** The port's listener was attached, which refs it: unref it again while watching. */
+  listening(): void {
+    if (this.watching && !this.held) this.port.unref();
+  }
+
+  /** The watcher stopped: the port keeps the thread alive again, as its listener does. */
+  stop(): void {
+    if (!this.watching) return;
+    this.watching = false;
+    this.idleAt = -1;
+    process.off('beforeExit', this.emptied);
+    this.port.ref();
+  }
+
+  /** A batch arrived: the thread may run again, and its next emptying must be seen. */
+  batch(): void {
+    this.received++;
+    if (this.held) {
+      this.held = false;
+      this.port.unref();
+    }
+  }
+
+  /** The event loop emptied: nothing runs here until a batch comes. */
+  private readonly emptied = (): void => {
+    this.idleAt = this.received;
+    this.held = true;
+    this.port.ref();
+    this.tell(this.received);
+  };
+}
+
+/** The main thread's side, for one worker: the batches each way, and its last `idle`. */
+export class Traffic {
+  /** Batches posted to the worker. */
+  sent = 0;
+  /** Batches read from it. */
+  received = 0;
+  /** `seen` of its last `idle`; -1 before one. */
+  private idleSeen = -1;
+
+  /** Whether the worker's loop emptied after it had read everything sent to it. */
+  get idle(): boolean {
+    return this.idleSeen === this.sent;
+  }
+
+  /** The worker said its loop emptied after `seen` batches. */
+  idleAfter(seen: number): void {
+    this.idleSeen = seen;
+  }
+
+  /** Forgets the last `idle` (the watcher stopped, or starts again). */
+  reset(): void {
+    this.idleSeen = -1;
+  }
+}
