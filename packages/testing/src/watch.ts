@@ -150,7 +150,6 @@ function deadlockReport(hooks: ProgramHooks): string | undefined {
   if (!answers.every((answer) => answer.quiet)) return undefined;
   const own = localReport(hooks.parked.toArray());
   if (parkedEverywhere(own, answers) === 0 && threads.running() === 0) return undefined; // nothing waits anywhere: the program ends
-  if (answers.length === 0) return formatDeadlock(hooks.parked.toArray());
   const main = own.parked.length > 0 ? '' : 'goroutine on the main thread: no gochan operation is parked here (it awaits a goroutine\'s result, or a promise gochan does not know)\n\n';
   return `${DEADLOCK}\n\n${main}${formatThreads(own, answers)}\n`;
 }
