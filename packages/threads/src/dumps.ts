@@ -32,7 +32,7 @@ export const ANSWER_BYTES: number = 1 << 20;
 const RELAY_MARGIN_MS = 500;
 
 /** A worker's answer to the main thread. */
-interface WorkerAnswer {
+export interface WorkerAnswer {
   thread: number;
   idleAt: number;
   received: number;
@@ -46,6 +46,12 @@ export interface WorkerView {
   readonly id: number;
   readonly traffic: Traffic;
   readonly goroutines: number;
+  /**
+   * It answered that it is idle: it read this request and nothing else,
+   * and its loop empties again once it has answered. Counted as idle at
+   * once, so that asking keeps no thread, and no program, alive.
+   */
+  stillIdle(seen: number): void;
 }
 
 const encoder = new TextEncoder();
@@ -69,11 +75,11 @@ export class Dumps {
     const { report, missing } = ownReport();
     if (this.runtime.id !== 0) {
       const counts = this.counts;
-      write(message.buf, { thread: this.runtime.id, idleAt: counts?.idleAt ?? -1, received: counts?.received ?? 0, sent: counts?.sent ?? 0, report, missing } satisfies WorkerAnswer);
+      writeAnswer(message.buf, { thread: this.runtime.id, idleAt: counts?.idleAt ?? -1, received: counts?.received ?? 0, sent: counts?.sent ?? 0, report, missing } satisfies WorkerAnswer);
       return;
     }
     const here: ThreadAnswer = { thread: 0, report, missing, quiet: false, goroutines: -1 };
-    write(message.buf, { answers: [here, ...this.gatherHere(message.ms, message.from)] });
+    writeAnswer(message.buf, { answers: [here, ...this.gatherHere(message.ms, message.from)] });
   }
 
   private gatherHere(ms: number, except: number): ThreadAnswer[] {
@@ -90,12 +96,10 @@ export class Dumps {
     runtime.flush();
     const deadline = performance.now() + ms;
     return asked.map(({ worker, buf, before }): ThreadAnswer => {
-      const answer = read(buf, deadline) as WorkerAnswer | undefined;
+      const answer = readAnswer(buf, deadline) as WorkerAnswer | undefined;
       if (answer === undefined) return { thread: worker.id, report: undefined, missing: `did not answer within ${ms} ms (it computes, is blocked, or is ending)`, quiet: false, goroutines: worker.goroutines };
-      // checkdead's "no M is running" for this thread: its loop emptied after
-      // it had read every batch sent before this request and none since, and
-      // everything it posted has arrived here.
-      const quiet = answer.idleAt === before && answer.received === before + 1 && answer.sent === worker.traffic.received;
+      const quiet = isQuiet(answer, before, worker.traffic.received);
+      if (quiet) worker.stillIdle(before + 1);
       return { thread: worker.id, report: answer.report, missing: answer.missing, quiet, goroutines: worker.goroutines };
     });
   }
@@ -105,10 +109,19 @@ export class Dumps {
     const buf = new SharedArrayBuffer(ANSWER_BYTES);
     runtime.post({ t: 'dump', to: 0, from: runtime.id, ms, buf });
     runtime.flush();
-    const answer = read(buf, performance.now() + ms + RELAY_MARGIN_MS) as { answers: ThreadAnswer[] } | undefined;
+    const answer = readAnswer(buf, performance.now() + ms + RELAY_MARGIN_MS) as { answers: ThreadAnswer[] } | undefined;
     if (answer === undefined) return [{ thread: 0, report: undefined, missing: `the main thread did not answer within ${ms + RELAY_MARGIN_MS} ms (it computes, or is blocked)`, quiet: false, goroutines: -1 }];
     return answer.answers.map((a) => ({ thread: a.thread, report: a.report, missing: a.missing, quiet: false, goroutines: a.goroutines }));
   }
+}
+
+/**
+ * checkdead's "no M is running", for one worker: its loop emptied after it
+ * had read every batch sent to it before this request (`before`) and none
+ * since but the request, and every batch it posted has been read here.
+ */
+export function isQuiet(answer: Pick<WorkerAnswer, 'idleAt' | 'received' | 'sent'>, before: number, receivedHere: number): boolean {
+  return answer.idleAt === before && answer.received === before + 1 && answer.sent === receivedHere;
 }
 
 /** This thread's watcher's report, or why there is none. */
@@ -122,8 +135,8 @@ function ownReport(): { report: unknown; missing: string | undefined } {
   }
 }
 
-/** Writes `value` as JSON into `buf` and wakes the thread that waits on it. */
-function write(buf: SharedArrayBuffer, value: WorkerAnswer | { answers: ThreadAnswer[] }): void {
+/** @internal Writes `value` as JSON into `buf` and wakes the thread that waits on it. */
+export function writeAnswer(buf: SharedArrayBuffer, value: WorkerAnswer | { answers: ThreadAnswer[] }): void {
   let bytes = encoder.encode(JSON.stringify(value));
   if (bytes.length > ANSWER_BYTES - HEADER) {
     const note = `its report is larger than ${ANSWER_BYTES - HEADER} bytes`;
@@ -137,8 +150,8 @@ function write(buf: SharedArrayBuffer, value: WorkerAnswer | { answers: ThreadAn
   Atomics.notify(state, 0);
 }
 
-/** Waits until `buf` is written or `deadline` (performance.now()) passes; the answer, or undefined. */
-function read(buf: SharedArrayBuffer, deadline: number): unknown {
+/** @internal Waits until `buf` is written or `deadline` (performance.now()) passes; the answer, or undefined. */
+export function readAnswer(buf: SharedArrayBuffer, deadline: number): unknown {
   const state = new Int32Array(buf, 0, 2);
   while (Atomics.load(state, 0) === 0) {
     const left = deadline - performance.now();

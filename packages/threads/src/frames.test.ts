@@ -39,6 +39,17 @@ describe('frames', () => {
     );
   });
 
+  test('a dump request carries its SharedArrayBuffer shared: what the thread writes there, the requester reads', () => {
+    const buf = new SharedArrayBuffer(8);
+    const batch: unknown[] = [];
+    pack({ t: 'dump', to: 1, from: 0, ms: 100, buf }, batch);
+    const read: Message[] = [];
+    unpack(structuredClone(batch), (m) => read.push(m));
+    expect(read).toMatchObject([{ t: 'dump', to: 1, from: 0, ms: 100 }]);
+    new Int32Array((read[0] as Extract<Message, { t: 'dump' }>).buf)[0] = 7;
+    expect(new Int32Array(buf)[0]).toBe(7);
+  });
+
   test('a send case of the value undefined stays a send case, apart from a receive case', () => {
     const batch: unknown[] = [];
     pack({ t: 'sel', to: 0, from: 1, op: 7, slot: -1, gen: 0, cases: [[0, 3, undefined], [1, 4]] }, batch);

@@ -93,7 +93,8 @@ export class Scheduler implements Goroutines, Watching {
     this.runtime.ports = () => this.threads.map((thread): [number, Port] => [thread.id, thread.out]);
     this.runtime.goroutines = this;
     this.runtime.watching = this;
-    this.runtime.dumps.workers = () => this.threads.map((thread) => ({ id: thread.id, traffic: thread.traffic, goroutines: thread.goroutines.size }));
+    this.runtime.dumps.workers = () =>
+      this.threads.map((thread) => ({ id: thread.id, traffic: thread.traffic, goroutines: thread.goroutines.size, stillIdle: (seen: number) => this.emptied(thread.id, seen) }));
     setThreadRuntime(new ThreadSeam(this.runtime, () => this.running, (entry) => this.watch(entry)));
   }
 
