@@ -19,7 +19,7 @@
  *    and a runtime registered later reads the watcher when it starts.
  */
 
-/** One other thread's answer to {@link ThreadRuntime.gather}. */
+/** ThreadAnswer is one other thread's answer to {@link ThreadRuntime.gather}: its part of Go's goroutine dump. */
 export interface ThreadAnswer {
   /** Its id (0 is the main thread). */
   readonly thread: number;
@@ -38,7 +38,7 @@ export interface ThreadAnswer {
   readonly goroutines: number;
 }
 
-/** ThreadRuntime is what a thread runtime (@gochan/threads) offers a watcher on its thread. */
+/** ThreadRuntime is what a thread runtime (@gochan/threads) offers a watcher on its thread: what Go's runtime sees of all its Ms and Ps. */
 export interface ThreadRuntime {
   /** This thread's id: 0 for the main thread. */
   readonly thread: number;
@@ -58,7 +58,7 @@ export interface ThreadRuntime {
   watching(entry: string | null): void;
 }
 
-/** ThreadWatcher is what a deadlock watcher (@gochan/testing) gives the thread runtime. */
+/** ThreadWatcher is what a deadlock watcher (@gochan/testing, Go's checkdead) gives the thread runtime. */
 export interface ThreadWatcher {
   /** The URL of a module each thread imports to record its parked operations (it calls setThreadWatcher there). */
   readonly entry: string;
@@ -69,23 +69,23 @@ export interface ThreadWatcher {
 let runtime: ThreadRuntime | null = null;
 let watcher: ThreadWatcher | null = null;
 
-/** Registers this thread's thread runtime (@gochan/threads does, once per thread). */
+/** setThreadRuntime registers this thread's thread runtime (@gochan/threads does, once per thread; Go's runtime has one for all). */
 export function setThreadRuntime(next: ThreadRuntime | null): void {
   runtime = next;
 }
 
-/** This thread's thread runtime, or null when no thread was ever started from or on it. */
+/** threadRuntime returns this thread's thread runtime, or null when no goroutine was ever started from or on it with Go's `go` (@gochan/threads). */
 export function threadRuntime(): ThreadRuntime | null {
   return runtime;
 }
 
-/** Registers this thread's watcher (null removes it), and tells the thread runtime. */
+/** setThreadWatcher registers this thread's watcher (null removes it), and tells the thread runtime: Go's deadlock detector, across threads. */
 export function setThreadWatcher(next: ThreadWatcher | null): void {
   watcher = next;
   runtime?.watching(next === null ? null : next.entry);
 }
 
-/** This thread's watcher, or null. */
+/** threadWatcher returns this thread's watcher (Go's deadlock detector, across threads), or null. */
 export function threadWatcher(): ThreadWatcher | null {
   return watcher;
 }

@@ -1,7 +1,7 @@
 import { dumpActiveRun } from './runtime.js';
 import { DUMP_MS, dumpWatched } from './watch.js';
 
-/** DumpOptions are the options of {@link dump}. */
+/** DumpOptions are the options of {@link dump}, Go's `runtime.Stack(buf, true)`. */
 export interface DumpOptions {
   /**
    * How long to wait, in all, for the other threads of a @gochan/threads
