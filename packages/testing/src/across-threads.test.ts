@@ -39,6 +39,20 @@ describe('the deadlock watcher across threads', () => {
     expect(ran.stdout).toBe('');
   });
 
+  test('node --import @gochan/testing/watch: the main thread watches the pool\'s threads (which inherit the --import and do not watch on their own)', () => {
+    const ran = spawnSync(process.execPath, ['--import', '@gochan/testing/watch', `${programs}unwatched-thread-wait.mjs`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      cwd: programs,
+      env: { ...process.env, GOCHAN_DEADLOCK: '', GOCHAN_TRACEBACK: '', GOMAXPROCS: '2' },
+    });
+    expect(ran.stderr).toBe(
+      `${GO}goroutine 1 [chan receive]:\n    receive from an unlabelled chan (unbuffered) [thread 0, chan 1]\n\n` +
+        'goroutine 1 on thread 1 [chan receive]:\n    receive from chan "never" (unbuffered)\n',
+    );
+    expect(ran.status).toBe(2);
+  });
+
   test('goroutines parked on two threads while main only awaits their results: each thread\'s goroutine is listed', () => {
     const ran = runProgram('two-threads-wait.mjs');
     expect(ran.stderr).toBe(
@@ -110,6 +124,14 @@ describe('dump() across threads', () => {
     expect(ran.stdout).toBe(
       'goroutine 2 on thread 1 [chan receive]:\n    receive from chan "mine" (unbuffered)\n\n' +
         'thread 2: did not answer within 2000 ms (it computes, is blocked, or is ending)\n',
+    );
+    expect(ran.status).toBe(0);
+  });
+
+  test('a select on a thread whose cases wait on two threads\' channels: each case named, the other thread\'s by its home', () => {
+    const ran = runProgram('dump-select.mjs');
+    expect(ran.stdout).toBe(
+      'goroutine 2 on thread 1 [select]:\n    select on receive from chan "theirs" (buffered, 0 of 2) [thread 0, chan 2], receive from chan "mine" (buffered, 0 of 1)\n',
     );
     expect(ran.status).toBe(0);
   });
