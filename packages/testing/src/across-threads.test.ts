@@ -53,6 +53,12 @@ describe('the deadlock watcher across threads', () => {
     expect(ran.status).toBe(2);
   });
 
+  test('GOCHAN_TRACEBACK=1: a goroutine on a thread shows where it parked, from its module\'s function down, without the thread runtime\'s frames', () => {
+    const ran = runProgram('main-and-thread-wait.mjs', [], { GOCHAN_TRACEBACK: '1' });
+    expect(ran.status).toBe(2);
+    expect(ran.stderr).toMatch(/goroutine 1 on thread 1 \[chan receive\]:\n {4}receive from chan "never" \(unbuffered\)\n {4}at waitThenSend \(file:.*wait-then-send\.mjs:\d+:\d+\)\n?$/);
+  });
+
   test('goroutines parked on two threads while main only awaits their results: each thread\'s goroutine is listed', () => {
     const ran = runProgram('two-threads-wait.mjs');
     expect(ran.stderr).toBe(
