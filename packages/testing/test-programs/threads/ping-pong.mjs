@@ -1,5 +1,6 @@
 // An unbuffered ping-pong between main and a goroutine on a thread, with
-// sleeps on both sides. argv: rounds, the sleeps in ms ("0,3,1"), and how
+// sleeps or computations on both sides. argv: rounds, the sleeps in ms
+// ("0,3,-20,1": a negative one computes, 100,000 hash rounds each), and how
 // the goroutine stops: "none", "park@k" (it parks for ever at round k) or
 // "exit@k" (its thread exits at round k). Every round passes through
 // moments where one side waits on the other, none of them a deadlock; once
@@ -21,6 +22,7 @@ for (let i = 0; i < rounds; i++) {
   n = (await pong.recv())[0];
   const ms = sleeps[(i + 1) % sleeps.length];
   if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  if (ms < 0) for (let k = 0, h = 1; k < -ms * 100_000; k++) h = Math.imul(h ^ k, 16777619) >>> 0;
 }
 ping.close();
 console.log(`n ${n} rounds ${await done}`);
