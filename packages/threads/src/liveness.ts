@@ -32,12 +32,12 @@ import type { MessagePort } from 'node:worker_threads';
  * How long after its last batch a worker's port stops keeping it up, so that
  * its loop can empty ('beforeExit'). A thread in a conversation (an
  * unbuffered ping-pong) would otherwise empty its loop between every two
- * batches, and each emptying and its report cost (measured: a third more CPU
- * per round trip, and one more batch). So the port stays ref'd, and a timer
- * armed at the first batch looks every SETTLE_MS whether another came (a
- * timer refreshed per batch cost 10 to 20 µs a round trip): only a thread
- * that reads batches pays, one timer every SETTLE_MS. The watcher's report
- * comes up to twice this much later.
+ * batches and report each time (measured: one `idle` per round of a
+ * ping-pong with the main thread; with this, a handful in 3,000 rounds). So
+ * the port stays ref'd, and a timer armed at the first batch looks every
+ * SETTLE_MS whether another came: only a thread that reads batches pays, one
+ * timer every SETTLE_MS, and a check per batch. The watcher's report comes
+ * up to twice this much later.
  */
 const SETTLE_MS = 2;
 
