@@ -59,6 +59,11 @@ describe('the deadlock watcher across threads', () => {
     expect(ran.stderr).toMatch(/goroutine 1 on thread 1 \[chan receive\]:\n {4}receive from chan "never" \(unbuffered\)\n {4}at waitThenSend \(file:.*wait-then-send\.mjs:\d+:\d+\)\n?$/);
   });
 
+  test('watchDeadlocks() on a thread of the pool is refused, and says to call it on the main thread', () => {
+    const ran = runProgram('watch-on-thread.mjs');
+    expect(ran).toEqual({ status: 0, stdout: 'watchDeadlocks: this is thread 1 of a thread pool; call it on the main thread, which watches every thread of the pool\n', stderr: '' });
+  });
+
   test('goroutines parked on two threads while main only awaits their results: each thread\'s goroutine is listed', () => {
     const ran = runProgram('two-threads-wait.mjs');
     expect(ran.stderr).toBe(

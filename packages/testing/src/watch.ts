@@ -87,13 +87,17 @@ let stopWatching: () => void = noop;
  * options stand) and returns the same stop function.
  *
  * @returns A function that stops watching.
- * @throws Error if a test run (or other runtime hooks) is installed.
+ * @throws Error if a test run (or other runtime hooks) is installed, or if
+ *   called on a thread of a @gochan/threads pool (the main thread's watcher
+ *   watches those).
  */
 export function watchDeadlocks(options: WatchOptions = {}): () => void {
   const fromEnv = process.env.GOCHAN_DEADLOCK;
   const action: DeadlockAction = fromEnv === 'exit' || fromEnv === 'warn' || fromEnv === 'off' ? fromEnv : checkAction(options.onDeadlock ?? 'exit');
   if (action === 'off') return () => {};
   if (watcher !== null) return stopWatching; // already watching: a preload and the program may both ask
+  const threads = threadRuntime();
+  if (threads !== null && threads.thread !== 0) throw new Error(`watchDeadlocks: this is thread ${threads.thread} of a thread pool; call it on the main thread, which watches every thread of the pool`);
   if (currentHooks() !== null) throw new Error('watchDeadlocks: other runtime hooks are installed (a test run?)');
   const stacks = options.stacks === true || process.env.GOCHAN_TRACEBACK === '1';
   const hooks = new ProgramHooks(stacks);
