@@ -36,3 +36,13 @@ export { parkClaimed, selectClaimed, type ClaimedSelect, type ExternalClaim } fr
 export { WaiterList, type ListNode } from './list.js';
 // The runtime seam, for @gochan/testing and debuggers (see hooks.ts).
 export { currentHooks, installHooks, type ParkReason, type RuntimeHooks } from './hooks.js';
+// The seam between a deadlock watcher and a thread runtime (see thread-seam.ts).
+export {
+  setThreadRuntime,
+  setThreadWatcher,
+  threadRuntime,
+  threadWatcher,
+  type ThreadAnswer,
+  type ThreadRuntime,
+  type ThreadWatcher,
+} from './thread-seam.js';

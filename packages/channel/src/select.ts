@@ -270,7 +270,10 @@ function runCase(cases: readonly Case[], index: number): [number, unknown, boole
  * serve two cases of this select (two receives on one channel) either runs.
  */
 function park(cases: readonly Case[], signal: AbortSignal | undefined): Promise<[number, unknown, boolean]> {
-  if (foreignSelect !== null && hasForeign(cases)) return foreignSelect(cases, signal);
+  if (foreignSelect !== null && hasForeign(cases)) {
+    const across = foreignSelect(cases, signal);
+    return hooks === null ? across : hooks.park(across, 'select', cases); // seam: park (a select across threads)
+  }
   const wait = new SelectWait(signal);
   const promise = promiseFor<[number, unknown, boolean]>(wait);
   parkCases(cases, wait, CASE);

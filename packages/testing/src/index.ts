@@ -18,5 +18,5 @@ export { ChoiceScheduler } from './choice-scheduler.js';
 export { DeadlockError } from './deadlock-error.js';
 export { watchDeadlocks, type DeadlockAction, type WatchOptions } from './watch.js';
 export { main } from './main.js';
-export { dump } from './dump.js';
+export { dump, type DumpOptions } from './dump.js';
 export { label } from './labels.js';

@@ -49,31 +49,46 @@ function formatOne(op: ParkedOperation): string {
 
 /** What an operation waits on, in words: "receive from chan "jobs" (buffered, 2 of 10)". */
 export function describeTarget(op: ParkedOperation): string {
+  return targetParts(op, describeChannel).join('');
+}
+
+/**
+ * A piece of a target's description: words, or a channel to be described
+ * by the thread that renders the report (a channel of another thread, which
+ * only its home can describe: thread-report.ts).
+ */
+export type Part<C> = string | C;
+
+/** What an operation waits on, in pieces: the words, and each channel as `channel` makes it. */
+export function targetParts<C>(op: ParkedOperation, channel: (ch: Channel<unknown>) => Part<C>): Part<C>[] {
   const on = op.on;
-  if (op.reason === 'select (no cases)') return 'select with no case that can ever run (Go\'s select {})';
+  if (op.reason === 'select (no cases)') return ['select with no case that can ever run (Go\'s select {})'];
   if (Array.isArray(on)) {
-    const cases = on.map((c: unknown) => describeCase(c)).filter((text) => text !== undefined);
-    return `select on ${cases.join(', ')}`;
+    const parts: Part<C>[] = ['select on '];
+    let first = true;
+    for (const c of on as unknown[]) {
+      if (c === null || c === undefined) continue;
+      if (!first) parts.push(', ');
+      first = false;
+      const { op: kind, channel: ch } = c as { op?: unknown; channel?: unknown };
+      const verb = kind === 'send' ? 'send on ' : 'receive from ';
+      if (ch instanceof Channel) parts.push(verb, channel(ch));
+      else parts.push(`${verb}a nil channel (never ready)`);
+    }
+    return parts;
   }
   if (on instanceof Channel) {
-    const verb = op.reason.startsWith('chan send') ? 'send on' : op.reason === 'chan receive (range)' ? 'range over' : 'receive from';
-    return `${verb} ${describeChannel(on)}`;
+    const verb = op.reason.startsWith('chan send') ? 'send on ' : op.reason === 'chan receive (range)' ? 'range over ' : 'receive from ';
+    return [verb, channel(on)];
   }
-  if (op.reason === 'sleep') return `sleep for ${String(on)} ms`;
+  if (op.reason === 'sleep') return [`sleep for ${String(on)} ms`];
   if (on !== null && typeof on === 'object') {
     const name = labelOf(on);
     const kind = op.reason === 'sync.WaitGroup.Wait' ? 'WaitGroup' : op.reason === 'sync.Cond.Wait' ? 'Cond' : 'semaphore';
     const count = op.reason === 'sync.WaitGroup.Wait' && typeof (on as { count?: unknown }).count === 'number' ? ` (counter ${(on as { count: number }).count})` : '';
-    return `wait on ${kind}${name ? ` "${name}"` : ''}${count}`;
+    return [`wait on ${kind}${name ? ` "${name}"` : ''}${count}`];
   }
-  return `wait on ${String(on)}`;
-}
-
-function describeCase(c: unknown): string | undefined {
-  if (c === null || c === undefined) return undefined;
-  const { op, channel } = c as { op?: unknown; channel?: unknown };
-  const verb = op === 'send' ? 'send on' : 'receive from';
-  return channel instanceof Channel ? `${verb} ${describeChannel(channel)}` : `${verb} a nil channel (never ready)`;
+  return [`wait on ${String(on)}`];
 }
 
 /** A channel in words: its label or birthplace, and its buffer. */

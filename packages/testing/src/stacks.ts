@@ -11,10 +11,11 @@
  * Frames inside gochan's primitives and this package: the report shows
  * the caller's frames, as Go's traceback starts at the user's function
  * rather than inside runtime.gopark (a context's done channel is "made"
- * where the caller asked for `ctx.done()`). The pool, errgroup and sync
+ * where the caller asked for `ctx.done()`; a goroutine on a thread starts at
+ * its module's function, not in the thread runtime that called it). The pool, errgroup and sync
  * stay: a worker parked inside the pool, a Mutex.lock, are worth seeing.
  */
-const INTERNAL = /[\\/](?:packages|@gochan)[\\/](?:channel|waitgroup|semaphore|context|testing)[\\/](?:src|dist)[\\/](?![^:]*\.test\.)|\(node:internal|^\s*at node:internal/;
+const INTERNAL = /[\\/](?:packages|@gochan)[\\/](?:channel|waitgroup|semaphore|context|testing|threads)[\\/](?:src|dist)[\\/](?![^:]*\.test\.)|\(node:internal|^\s*at node:internal/;
 
 /** The frames of a test run's driver: where the body's stack ends. */
 const RUN = /[\\/](?:packages|@gochan)[\\/]testing[\\/](?:src|dist)[\\/](?:runtime|scheduler)\.[jt]s/;

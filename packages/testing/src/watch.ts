@@ -1,9 +1,8 @@
-import { currentHooks, installHooks, type ParkReason, type RuntimeHooks } from '@gochan/channel';
+import { currentHooks, installHooks, setThreadWatcher, threadRuntime } from '@gochan/channel';
 import { writeSync } from 'node:fs';
-import { recordMadeAt } from './labels.js';
-import { ParkedList } from './parked.js';
-import { formatDeadlock, formatParked } from './report.js';
-import { captureStack, firstPlace } from './stacks.js';
+import { ProgramHooks, recordingHooks, setRecording } from './program-hooks.js';
+import { DEADLOCK, formatDeadlock, formatParked } from './report.js';
+import { formatThreads, localReport, parkedEverywhere } from './thread-report.js';
 
 /*
  * The deadlock watcher of a Node program. Go's runtime knows when every
@@ -26,6 +25,23 @@ import { captureStack, firstPlace } from './stacks.js';
  * GOCHAN_DEADLOCK in the environment overrides the option: `exit` (report,
  * exit status 2), `warn` (report, exit status unchanged), `off` (nothing:
  * watchDeadlocks installs nothing at all).
+ *
+ * Across threads (@gochan/threads), Go's checkdead (runtime/proc.go) is
+ * applied in parts. Go reports a deadlock when no M runs (none computing,
+ * in a syscall or in the netpoller), no P has a timer, and some goroutine
+ * waits. Here each pool thread loads this package's thread entry (it records
+ * that thread's parks), and the thread runtime keeps a thread ref'd while it
+ * is not idle: its loop has not emptied since it last read a message
+ * (liveness.ts in @gochan/threads). So the main thread's 'beforeExit' comes
+ * only once every thread's loop has emptied: no goroutine computes, no timer
+ * or I/O is pending anywhere. The watcher then asks every thread for its
+ * parked operations (one round, `gather`), and reports only if each thread
+ * answers that it is still idle and that no message to or from it is on its
+ * way; otherwise something can still run, and it looks again the next time
+ * the loop empties. What it cannot know: a goroutine awaiting a promise
+ * gochan does not know (it is counted as waiting for ever, as on the main
+ * thread), and a thread that does not answer in time (it is taken as
+ * running, and the program goes on).
  */
 
 /** DeadlockAction is what the watcher does on a deadlock (Go always exits with status 2): see {@link WatchOptions.onDeadlock}. */
@@ -51,59 +67,6 @@ export interface WatchOptions {
   stacks?: boolean;
 }
 
-/** The hooks of a watched program: real time, Math.random, pacing on; only parks are recorded. */
-class ProgramHooks implements RuntimeHooks {
-  readonly pacing = true;
-  readonly parked: ParkedList = new ParkedList();
-
-  constructor(private readonly stacks: boolean) {}
-
-  park<R>(promise: Promise<R>, reason: ParkReason, on: unknown): Promise<R> {
-    const op = this.parked.add(reason, on, this.stacks ? captureStack() : undefined);
-    const parked = this.parked;
-    // The caller gets the promise that unlists, not the original: an
-    // operation whose rejection the program ignores must still be reported
-    // as unhandled, as it is without the watcher. It resumes one microtask
-    // later than it would; the order among operations is unchanged.
-    return promise.then(
-      (value) => {
-        parked.remove(op);
-        return value;
-      },
-      (error: unknown) => {
-        parked.remove(op);
-        throw error;
-      },
-    );
-  }
-
-  made(channel: object): void {
-    if (!this.stacks) return;
-    const site = firstPlace(captureStack());
-    if (site !== undefined) recordMadeAt(channel, site);
-  }
-
-  random(): number {
-    return Math.random();
-  }
-
-  now(): number {
-    return performance.now();
-  }
-
-  wallNow(): number {
-    return Date.now();
-  }
-
-  setTimer(callback: () => void, ms: number): unknown {
-    return setTimeout(callback, ms);
-  }
-
-  clearTimer(): boolean {
-    return false;
-  }
-}
-
 /** The watcher installed by watchDeadlocks, if any, and the function that stops it. */
 let watcher: ProgramHooks | null = null;
 let stopWatching: () => void = noop;
@@ -124,22 +87,32 @@ let stopWatching: () => void = noop;
  * options stand) and returns the same stop function.
  *
  * @returns A function that stops watching.
- * @throws Error if a test run (or other runtime hooks) is installed.
+ * @throws Error if a test run (or other runtime hooks) is installed, or if
+ *   called on a thread of a @gochan/threads pool (the main thread's watcher
+ *   watches those).
  */
 export function watchDeadlocks(options: WatchOptions = {}): () => void {
   const fromEnv = process.env.GOCHAN_DEADLOCK;
   const action: DeadlockAction = fromEnv === 'exit' || fromEnv === 'warn' || fromEnv === 'off' ? fromEnv : checkAction(options.onDeadlock ?? 'exit');
   if (action === 'off') return () => {};
   if (watcher !== null) return stopWatching; // already watching: a preload and the program may both ask
+  const threads = threadRuntime();
+  if (threads !== null && threads.thread !== 0) throw new Error(`watchDeadlocks: this is thread ${threads.thread} of a thread pool; call it on the main thread, which watches every thread of the pool`);
   if (currentHooks() !== null) throw new Error('watchDeadlocks: other runtime hooks are installed (a test run?)');
   const stacks = options.stacks === true || process.env.GOCHAN_TRACEBACK === '1';
   const hooks = new ProgramHooks(stacks);
   installHooks(hooks);
   watcher = hooks;
+  setRecording(hooks);
+  // Run from sources (the repository's tests resolve packages to src/*.ts),
+  // the threads still load the built entry: a worker thread loads JavaScript.
+  const entry = new URL(`${import.meta.url.endsWith('.ts') ? '../dist/' : './'}thread-entry.js${stacks ? '?stacks=1' : ''}`, import.meta.url).href;
+  setThreadWatcher({ entry, report: () => localReport(hooks.parked.toArray()) });
   const onBeforeExit = (): void => {
-    if (hooks.parked.size === 0) return;
+    const report = deadlockReport(hooks);
+    if (report === undefined) return;
     stop();
-    writeSync(2, formatDeadlock(hooks.parked.toArray()));
+    writeSync(2, report);
     if (action === 'exit') process.exit(2);
   };
   const stop = (): void => {
@@ -147,6 +120,8 @@ export function watchDeadlocks(options: WatchOptions = {}): () => void {
     if (watcher === hooks) {
       watcher = null;
       stopWatching = noop;
+      setRecording(null);
+      setThreadWatcher(null);
       if (currentHooks() === hooks) installHooks(null);
     }
   };
@@ -162,7 +137,39 @@ function checkAction(action: unknown): DeadlockAction {
   throw new RangeError(`watchDeadlocks: expected \`onDeadlock\` to be "exit", "warn" or "off", got ${JSON.stringify(action)}`);
 }
 
-/** The parked operations of the watched program, formatted, or undefined when not watching. */
-export function dumpWatched(): string | undefined {
-  return watcher === null ? undefined : formatParked(watcher.parked.toArray());
+/** How long the watcher waits for the threads' answers before taking a silent one as running. */
+const GATHER_MS = 2000;
+
+/**
+ * The report, if the program is deadlocked now that the main thread's loop
+ * has emptied; undefined if it is not (or may not be).
+ */
+function deadlockReport(hooks: ProgramHooks): string | undefined {
+  const threads = threadRuntime();
+  if (threads === null) return hooks.parked.size === 0 ? undefined : formatDeadlock(hooks.parked.toArray());
+  const answers = threads.gather(GATHER_MS);
+  // Some thread may still run, or a message is on its way: that thread is
+  // ref'd (it has not said it is idle since the request), so the loop goes
+  // on, and this runs again when it empties.
+  if (!answers.every((answer) => answer.quiet)) return undefined;
+  const own = localReport(hooks.parked.toArray());
+  if (parkedEverywhere(own, answers) === 0 && threads.running() === 0) return undefined; // nothing waits anywhere: the program ends
+  const main = own.parked.length > 0 ? '' : 'goroutine on the main thread: no gochan operation is parked here (it awaits a goroutine\'s result, or a promise gochan does not know)\n\n';
+  return `${DEADLOCK}\n\n${main}${formatThreads(own, answers)}\n`;
+}
+
+/** How long dump() waits for other threads, unless told. */
+export const DUMP_MS = 1000;
+
+/**
+ * The parked operations of the watched program, formatted, or undefined
+ * when not watching: this thread's, and, when threads run, every other
+ * thread's (waiting at most `ms` for their answers).
+ */
+export function dumpWatched(ms: number = DUMP_MS): string | undefined {
+  const hooks = recordingHooks();
+  if (hooks === null) return undefined;
+  const threads = threadRuntime();
+  if (threads === null) return formatParked(hooks.parked.toArray());
+  return formatThreads(localReport(hooks.parked.toArray()), threads.gather(ms));
 }

@@ -17,6 +17,8 @@ const message: fc.Arbitrary<Message> = fc.oneof(
   fc.record({ t: fc.constant('ret' as const), to: id, op, v: value, e: fc.option(wireError, { nil: undefined }) }),
   fc.record({ t: fc.constant('cancel' as const), to: id, home: id, id: fc.nat(), cause: value, deadline: fc.boolean() }),
   fc.record({ t: fc.constant('died' as const), to: id, thread: id, reason: wireError }),
+  fc.record({ t: fc.constant('idle' as const), to: id, from: id, seen: fc.nat() }),
+  fc.record({ t: fc.constant('watch' as const), to: id, entry: fc.option(fc.webUrl(), { nil: null }) }),
 );
 
 /** A message as the reader sees it: absent optional fields and undefined ones are the same. */
@@ -35,6 +37,17 @@ describe('frames', () => {
         expect(read.map(normal)).toEqual(messages.map(normal));
       }),
     );
+  });
+
+  test('a dump request carries its SharedArrayBuffer shared: what the thread writes there, the requester reads', () => {
+    const buf = new SharedArrayBuffer(8);
+    const batch: unknown[] = [];
+    pack({ t: 'dump', to: 1, from: 0, ms: 100, buf }, batch);
+    const read: Message[] = [];
+    unpack(structuredClone(batch), (m) => read.push(m));
+    expect(read).toMatchObject([{ t: 'dump', to: 1, from: 0, ms: 100 }]);
+    new Int32Array((read[0] as Extract<Message, { t: 'dump' }>).buf)[0] = 7;
+    expect(new Int32Array(buf)[0]).toBe(7);
   });
 
   test('a send case of the value undefined stays a send case, apart from a receive case', () => {

@@ -22,6 +22,9 @@ const CANCEL = 6;
 const DIED = 7;
 const REF = 8;
 const FREE = 9;
+const IDLE = 10;
+const DUMP = 11;
+const WATCH = 12;
 
 /** Appends `message` to the batch `out`. */
 export function pack(message: Message, out: unknown[]): void {
@@ -61,6 +64,15 @@ export function pack(message: Message, out: unknown[]): void {
       return;
     case 'free':
       out.push(FREE, message.to, message.from, message.id, message.count);
+      return;
+    case 'idle':
+      out.push(IDLE, message.to, message.from, message.seen);
+      return;
+    case 'dump':
+      out.push(DUMP, message.to, message.from, message.ms, message.buf);
+      return;
+    case 'watch':
+      out.push(WATCH, message.to, message.entry);
       return;
   }
 }
@@ -123,6 +135,18 @@ export function unpack(batch: readonly unknown[], each: (message: Message) => vo
       case FREE:
         each({ t: 'free', to: f[at + 1], from: f[at + 2], id: f[at + 3], count: f[at + 4] });
         at += 5;
+        break;
+      case IDLE:
+        each({ t: 'idle', to: f[at + 1], from: f[at + 2], seen: f[at + 3] });
+        at += 4;
+        break;
+      case DUMP:
+        each({ t: 'dump', to: f[at + 1], from: f[at + 2], ms: f[at + 3], buf: f[at + 4] });
+        at += 5;
+        break;
+      case WATCH:
+        each({ t: 'watch', to: f[at + 1], entry: f[at + 2] });
+        at += 3;
         break;
       default:
         throw new TypeError(`threads: a batch holds an unknown frame ${String(f[at])} at ${at}`);

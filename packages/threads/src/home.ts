@@ -34,6 +34,16 @@ export class Home {
     return this.exports.export(channel, to);
   }
 
+  /** The id under which other threads name `channel`, or undefined if it never crossed (for reports: assigns none). */
+  knownId(channel: object): number | undefined {
+    return this.exports.knownId(channel as Channel<unknown>);
+  }
+
+  /** The channels that have crossed, by id (for reports). */
+  crossed(): Iterable<[number, Channel<unknown>]> {
+    return this.exports.entries();
+  }
+
   /** The channel `id` names. */
   channel(id: number): Channel<unknown> {
     const channel = this.exports.get(id);

@@ -14,6 +14,8 @@ export interface ThreadData {
   range: number;
   words: SharedArrayBuffer;
   winners: SharedArrayBuffer;
+  /** The deadlock watcher's module, if one runs on the main thread (liveness.ts; Node's host only). */
+  watch?: string | null | undefined;
 }
 
 /** What a host tells the scheduler about one of its threads. */

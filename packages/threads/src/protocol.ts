@@ -49,4 +49,10 @@ export type Message =
   /** Thread `from` let go of `count` references to the channel `id` of `to`. */
   | { t: 'free'; to: number; from: number; id: number; count: number }
   /** A thread died (sent by the main thread to every other): fail and withdraw what involved it. */
-  | { t: 'died'; to: number; thread: number; reason: WireError };
+  | { t: 'died'; to: number; thread: number; reason: WireError }
+  /** A worker's event loop emptied after it had read `seen` batches from the main thread (only while a deadlock watcher runs: liveness.ts). */
+  | { t: 'idle'; to: number; from: number; seen: number }
+  /** Write this thread's report for a dump into `buf` and wake the requester, who waits at most `ms` (dumps.ts). */
+  | { t: 'dump'; to: number; from: number; ms: number; buf: SharedArrayBuffer }
+  /** A deadlock watcher started (the module every thread loads to record its parks) or stopped (null). */
+  | { t: 'watch'; to: number; entry: string | null };

@@ -88,6 +88,16 @@ export class Exports {
     }
   }
 
+  /** The id `channel` has had, if it ever crossed (for reports: assigns none). */
+  knownId(channel: Channel<unknown>): number | undefined {
+    return this.ids.get(channel);
+  }
+
+  /** The channels other threads may still name, by id (for reports). */
+  entries(): IterableIterator<[number, Channel<unknown>]> {
+    return this.channels.entries();
+  }
+
   /** How many channels other threads may still name (for tests). */
   get size(): number {
     return this.channels.size;

@@ -1,4 +1,4 @@
-import { Channel, ClosedChannelError, type RecvResult } from '@gochan/channel';
+import { Channel, ClosedChannelError, currentHooks, type RecvResult } from '@gochan/channel';
 import type { Requests } from './requests.js';
 
 /**
@@ -44,11 +44,15 @@ export class RemoteChannel<T> extends Channel<T> {
   }
 
   override send(value: T, signal?: AbortSignal): Promise<void> {
-    return this.requests.send(this, value, signal);
+    const sent = this.requests.send(this, value, signal);
+    const hooks = currentHooks();
+    return hooks === null ? sent : hooks.park(sent, 'chan send', this); // seam: park, as a local send's
   }
 
   override recv(signal?: AbortSignal): Promise<RecvResult<T>> {
-    return this.requests.recv(this, signal) as Promise<RecvResult<T>>;
+    const received = this.requests.recv(this, signal) as Promise<RecvResult<T>>;
+    const hooks = currentHooks();
+    return hooks === null ? received : hooks.park(received, 'chan receive', this); // seam: park, as a local receive's
   }
 
   override trySend(): boolean {

@@ -3,6 +3,7 @@ import type { Context } from '@gochan/context';
 import { ClaimSlots, type ClaimMemory } from './claim.js';
 import { encodeError, type Crossing } from './codec.js';
 import { Contexts } from './contexts.js';
+import { Dumps } from './dumps.js';
 import { ThreadExitError } from './errors.js';
 import { Home } from './home.js';
 import { unpack } from './frames.js';
@@ -20,6 +21,14 @@ export interface Goroutines {
   refused(message: Extract<Message, { t: 'go' | 'ret' }>, error: unknown): void;
 }
 
+/** What a runtime hands the deadlock watcher's messages to (liveness.ts): the scheduler on the main thread, thread.ts on a worker. */
+export interface Watching {
+  /** A worker's event loop emptied after it had read `seen` batches (main thread). */
+  emptied(from: number, seen: number): void;
+  /** A watcher started (the module to load) or stopped (a worker). */
+  watch(entry: string | null): void;
+}
+
 /**
  * Runtime is this thread's part of the thread pool: its id, its link to the
  * others, the channels it is home to (home.ts), the operations it waits on
@@ -33,6 +42,7 @@ export class Runtime implements Crossing {
   readonly home: Home;
   readonly requests: Requests;
   readonly contexts: Contexts;
+  readonly dumps: Dumps;
   private readonly link: Link;
   /** This thread's proxies of other threads' channels, held weakly: once one is garbage, its home hears of it (references.ts). */
   readonly proxies: Proxies<RemoteChannel<unknown>> = new Proxies<RemoteChannel<unknown>>((ticket) => {
@@ -41,6 +51,7 @@ export class Runtime implements Crossing {
   /** Threads known to have died, with the error that says so. */
   private readonly dead = new Map<number, ThreadExitError>();
   goroutines: Goroutines | null = null;
+  watching: Watching | null = null;
 
   constructor(
     /** This thread's id: 0 for the main thread. */
@@ -55,6 +66,7 @@ export class Runtime implements Crossing {
     this.home = new Home(this, memory);
     this.requests = new Requests(this, new ClaimSlots(memory, range, id));
     this.contexts = new Contexts(this);
+    this.dumps = new Dumps(this);
     this.link = new Link((message, error) => this.refused(message, error));
     setForeignSelect((cases, signal) => this.requests.select(cases, signal));
   }
@@ -117,6 +129,12 @@ export class Runtime implements Crossing {
         return this.goroutines?.go(message);
       case 'ret':
         return this.goroutines?.ret(message);
+      case 'idle':
+        return this.watching?.emptied(message.from, message.seen);
+      case 'dump':
+        return this.dumps.answer(message);
+      case 'watch':
+        return this.watching?.watch(message.entry);
     }
   }
 

@@ -1,12 +1,15 @@
+import { setThreadRuntime, threadWatcher } from '@gochan/channel';
 import { MAX_THREADS, makeClaimMemory } from './claim.js';
 import { decode, decodeError, encode, encodeError } from './codec.js';
 import { ThreadExitError, describeDeath } from './errors.js';
 import { defaultProcs } from './gomaxprocs.js';
 import type { HostThread, ThreadLimits } from './host.js';
 import { host } from './hosts.js';
+import { Traffic } from './liveness.js';
 import type { Port } from './link.js';
 import type { Message } from './protocol.js';
-import { Runtime, type Goroutines } from './runtime.js';
+import { Runtime, type Goroutines, type Watching } from './runtime.js';
+import { ThreadSeam } from './seam.js';
 
 /** One worker thread of the pool. */
 interface Thread {
@@ -17,6 +20,12 @@ interface Thread {
   readonly worker: HostThread;
   /** Where its batches are posted (the host's: on Node a MessagePort of its own, both ways). */
   readonly port: Port;
+  /** What the link posts to: the port, counting the batches (liveness.ts). */
+  readonly out: Port;
+  /** The batches each way, and its last `idle`, for the deadlock watcher (liveness.ts). */
+  readonly traffic: Traffic;
+  /** Whether the worker is ref'd now. */
+  refd: boolean;
   /** Goroutines placed on it and not yet returned. */
   readonly goroutines: Map<number, Started>;
   /** The uncaught error it died of, if any (the 'error' event comes before 'exit'). */
@@ -41,9 +50,10 @@ interface Started {
  * Invariants:
  *  - `threads` holds the live threads, oldest first; a thread leaves it when
  *    its 'exit' event comes, before anything is failed.
- *  - A thread is ref'd exactly while its `goroutines` is non-empty.
+ *  - A thread is ref'd exactly while its `goroutines` is non-empty; while a
+ *    deadlock watcher runs, exactly while it is not idle (liveness.ts).
  */
-export class Scheduler implements Goroutines {
+export class Scheduler implements Goroutines, Watching {
   readonly runtime: Runtime;
   private readonly threads: Thread[] = [];
   private readonly byId = new Map<number, Thread>();
@@ -61,6 +71,8 @@ export class Scheduler implements Goroutines {
   resourceLimits: ThreadLimits | undefined = undefined;
   /** Set by close() until every thread has ended. */
   closing = false;
+  /** The deadlock watcher's module for threads, while one runs on this thread (liveness.ts). */
+  private watchEntry: string | null = threadWatcher()?.entry ?? null;
 
   constructor() {
     for (let range = MAX_THREADS - 1; range >= 1; range--) this.freeRanges.push(range);
@@ -69,11 +81,34 @@ export class Scheduler implements Goroutines {
       0,
       memory,
       0,
-      (to) => this.byId.get(to)?.port,
-      () => this.threads.map((thread) => thread.port),
+      (to) => this.byId.get(to)?.out,
+      () => this.threads.map((thread) => thread.out),
     );
-    this.runtime.ports = () => this.threads.map((thread): [number, Port] => [thread.id, thread.port]);
+    this.runtime.ports = () => this.threads.map((thread): [number, Port] => [thread.id, thread.out]);
     this.runtime.goroutines = this;
+    this.runtime.watching = this;
+    this.runtime.dumps.workers = () =>
+      this.threads.map((thread) => ({ id: thread.id, traffic: thread.traffic, goroutines: thread.goroutines.size, stillIdle: (seen: number) => this.emptied(thread.id, seen) }));
+    setThreadRuntime(new ThreadSeam(this.runtime, () => this.running, (entry) => this.watch(entry)));
+  }
+
+  /** A worker's event loop emptied after `seen` batches: unref it if it has read all there are. */
+  emptied(from: number, seen: number): void {
+    const thread = this.byId.get(from);
+    if (thread === undefined) return;
+    thread.traffic.idleAfter(seen);
+    this.keep(thread);
+  }
+
+  /** A deadlock watcher started or stopped here: every thread is told, and refs follow the watcher's rule. */
+  watch(entry: string | null): void {
+    if (entry === this.watchEntry) return;
+    this.watchEntry = entry;
+    for (const thread of this.threads) {
+      thread.traffic.reset();
+      this.runtime.post({ t: 'watch', to: thread.id, entry });
+      this.keep(thread);
+    }
   }
 
   /** go() on the main thread: places a goroutine and returns its result. */
@@ -193,12 +228,16 @@ export class Scheduler implements Goroutines {
     const id = this.nextThread++;
     const range = this.freeRanges.pop();
     if (range === undefined) throw new RangeError(`go: more than ${MAX_THREADS - 1} threads`);
-    const data = { id, range, words: this.memory.words, winners: this.memory.winners };
+    const data = { id, range, words: this.memory.words, winners: this.memory.winners, watch: this.watchEntry };
+    const traffic = new Traffic();
     // The host calls these only after spawn has returned: `thread` is set by then.
     const worker = host().spawn(
       data,
       {
-        message: (batch: readonly unknown[]) => this.runtime.receive(batch),
+        message: (batch: readonly unknown[]) => {
+          traffic.received++;
+          this.runtime.receive(batch);
+        },
         error: (error: unknown) => {
           thread.error = error;
         },
@@ -206,15 +245,23 @@ export class Scheduler implements Goroutines {
       },
       this.resourceLimits,
     );
-    const thread: Thread = { id, range, worker, port: worker.port, goroutines: new Map(), error: undefined };
+    const out: Port = {
+      postMessage: (batch: unknown): void => {
+        worker.port.postMessage(batch);
+        traffic.sent++;
+        if (this.watchEntry !== null) this.keep(thread);
+      },
+    };
+    const thread: Thread = { id, range, worker, port: worker.port, out, traffic, refd: false, goroutines: new Map(), error: undefined };
     this.threads.push(thread);
+    this.keep(thread);
     this.byId.set(id, thread);
     return thread;
   }
 
   private place(thread: Thread, op: number, started: Started): void {
-    if (thread.goroutines.size === 0) thread.worker.ref();
     thread.goroutines.set(op, started);
+    this.keep(thread);
     this.placed.set(op, thread);
     this.running++;
   }
@@ -222,12 +269,26 @@ export class Scheduler implements Goroutines {
   private unplace(thread: Thread, op: number): void {
     thread.goroutines.delete(op);
     this.placed.delete(op);
-    if (thread.goroutines.size === 0) thread.worker.unref();
+    this.keep(thread);
     if (--this.running === 0) {
       const idle = this.idle;
       this.idle = [];
       for (const resolve of idle) resolve();
     }
+  }
+
+  /**
+   * Refs or unrefs `thread`: ref'd while goroutines are placed on it; while a
+   * deadlock watcher runs, while it is not idle instead (goroutines or none:
+   * one that only serves channels may have a message to answer), so that the
+   * main thread's loop empties when every thread's has (liveness.ts).
+   */
+  private keep(thread: Thread): void {
+    const ref = this.watchEntry === null ? thread.goroutines.size > 0 : !thread.traffic.idle;
+    if (ref === thread.refd) return;
+    thread.refd = ref;
+    if (ref) thread.worker.ref();
+    else thread.worker.unref();
   }
 
   /** A thread ended: fail its goroutines, and tell every other thread. */

@@ -25,7 +25,7 @@ scope.addEventListener('unhandledrejection', (event) => {
 
 scope.addEventListener('message', function first(event: { data: unknown }): void {
   scope.removeEventListener('message', first);
-  startThread(event.data as ThreadData, {
+  void startThread(event.data as ThreadData, {
     port: scope,
     listen: (receive: (batch: readonly unknown[]) => void) => scope.addEventListener('message', (message) => receive(message.data as readonly unknown[])),
     beforeExit: () => {},

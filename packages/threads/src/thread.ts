@@ -1,11 +1,20 @@
 /*
  * The entry of every worker thread of the pool on node:worker_threads (Node,
  * Bun, Deno): it hands the thread's data and port to startThread
- * (thread-start.ts). Browsers' threads start at thread-web.js.
+ * (thread-start.ts), and, while a deadlock watcher runs on the main thread,
+ * loads the watcher's module, which records the parked operations here, and
+ * says when this thread's event loop empties (liveness.ts, dumps.ts).
+ * Browsers' threads start at thread-web.js, and have no watcher.
  */
+import { setThreadRuntime } from '@gochan/channel';
+import { writeSync } from 'node:fs';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { listen } from './drain.js';
 import type { ThreadData } from './host.js';
+import type { Port } from './link.js';
+import { WorkerLiveness } from './liveness.js';
+import type { Runtime } from './runtime.js';
+import { ThreadSeam } from './seam.js';
 import { startThread } from './thread-start.js';
 
 const data = workerData as (ThreadData & { port: MessagePort | undefined }) | null;
@@ -13,8 +22,69 @@ const data = workerData as (ThreadData & { port: MessagePort | undefined }) | nu
 const port = data?.port;
 if (data === null || port === undefined) throw new Error('threads: thread.js is the entry of a pool thread, not a module to import');
 
-startThread(data, {
-  port,
-  listen: (receive: (batch: readonly unknown[]) => void) => listen(port, receive, receiveMessageOnPort),
-  beforeExit: (flush: () => void) => process.on('exit', flush),
+// The port, counting the batches posted (liveness.ts).
+const out: Port = {
+  postMessage(batch: unknown): void {
+    port.postMessage(batch);
+    liveness.sent++;
+  },
+};
+let runtime: Runtime;
+const liveness = new WorkerLiveness(port, (seen) => {
+  runtime.post({ t: 'idle', to: 0, from: data.id, seen });
+  runtime.flush();
 });
+
+/** The watcher's module loaded here, if any. */
+let entry: string | null = null;
+
+async function watchWith(next: string | null): Promise<void> {
+  try {
+    if (next === null) {
+      const loaded = entry;
+      entry = null;
+      if (loaded !== null) ((await import(loaded)) as { unwatch?: () => void }).unwatch?.();
+      liveness.stop();
+      return;
+    }
+    entry = next;
+    await import(next);
+  } catch (error) {
+    // The thread runs on unwatched: its goroutines are not in dumps, and a
+    // deadlock that involves it is not reported (it never says it is idle).
+    writeSync(2, `threads: thread ${data?.id} could not load the deadlock watcher's module ${String(next ?? entry)}: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}
+
+await startThread(
+  data,
+  {
+    port: out,
+    listen: (receive: (batch: readonly unknown[]) => void) => {
+      listen(
+        port,
+        (batch) => {
+          liveness.batch();
+          receive(batch);
+        },
+        receiveMessageOnPort,
+      );
+      liveness.listening();
+    },
+    beforeExit: (flush: () => void) => process.on('exit', flush),
+  },
+  async (made) => {
+    runtime = made;
+    runtime.dumps.counts = liveness;
+    runtime.watching = {
+      emptied() {},
+      watch(next) {
+        void watchWith(next);
+      },
+    };
+    // The watcher's module, once loaded, registers itself (setThreadWatcher),
+    // which starts or stops the liveness reports through the seam.
+    setThreadRuntime(new ThreadSeam(runtime, () => 0, (next) => (next === null ? liveness.stop() : liveness.start())));
+    if (data.watch !== null && data.watch !== undefined) await watchWith(data.watch);
+  },
+);

@@ -1,0 +1,4 @@
+// A goroutine that ends its thread.
+export default function exit(code) {
+  process.exit(code);
+}
