@@ -32,3 +32,9 @@ export function describeDeath(thread: number, exitCode: number, error: unknown):
   if (error !== undefined) return `thread ${thread} died of an uncaught throw: ${String(error)}`;
   return `thread ${thread} exited with code ${exitCode}`;
 }
+
+/** The message of a thread ended by terminate() (goroutine.ts), naming why. */
+export function describeTermination(thread: number, reason: unknown): string {
+  const why = reason instanceof Error ? reason.message : reason === undefined ? 'no reason given' : String(reason);
+  return `thread ${thread} was terminated: ${why}`;
+}

@@ -9,7 +9,8 @@ import { Scheduler } from './scheduler.js';
 /** The main thread's pool, made on first use. */
 let scheduler: Scheduler | null = null;
 
-function pool(): Scheduler {
+/** @internal The main thread's pool, made on first use (goroutine.ts). */
+export function pool(): Scheduler {
   if (current.worker !== null) throw new Error('threads: internal error: the pool is the main thread\'s');
   return (scheduler ??= new Scheduler());
 }
@@ -61,7 +62,8 @@ export function go<R = unknown>(module: URL | string, ...args: unknown[]): Promi
   return pool().start(url, args) as Promise<Awaited<R>>;
 }
 
-function moduleURL(module: URL | string): string {
+/** @internal A module argument as a URL string, or a TypeError that says what to write. */
+export function moduleURL(module: URL | string): string {
   if (module instanceof URL) return module.href;
   if (typeof module === 'string') {
     if (isAbsolute(module)) return pathToFileURL(module).href;

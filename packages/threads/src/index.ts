@@ -8,3 +8,4 @@
  */
 export { GOMAXPROCS, close, go, setResourceLimits } from './go.js';
 export { ThreadExitError } from './errors.js';
+export { spawn, type Goroutine } from './goroutine.js';
