@@ -1,6 +1,6 @@
 import { Channel } from '@gochan/channel';
 import { afterEach, describe, expect, test } from 'vitest';
-import { GOMAXPROCS, ThreadExitError, close, go, spawn } from './index.js';
+import { GOMAXPROCS, ThreadExitError, close, spawn } from './index.js';
 import { threadIds } from './go.js';
 import { fixture } from './test-fixtures.js';
 
