@@ -46,7 +46,12 @@ import type { Worker } from './worker.js';
  *    the lane's end (which rejects both the send and the receive).
  */
 
-/** Node's `resourceLimits` for a thread, as `@gochan/threads`' setResourceLimits takes them. */
+/**
+ * ThreadLimits are Node's `resourceLimits` for the threads a module handler
+ * runs on (the pool's `resourceLimits` option), as `@gochan/threads`'
+ * setResourceLimits takes them. Go has no per-thread heap; a handler past
+ * these kills its thread alone, and its job fails as a crash.
+ */
 export interface ThreadLimits {
   /** The main heap's most, in MB. */
   maxOldGenerationSizeMb?: number;
