@@ -43,7 +43,8 @@ import type { Worker } from './worker.js';
  *    job at a time; `lane.ended` aborts once its goroutine has ended, and a
  *    worker whose lane has ended gets a new one at its next job.
  *  - Every job handed over ends exactly once: an outcome from the lane, or
- *    the lane's end (which rejects both the send and the receive).
+ *    the lane's end, which closes both channels (the send throws, the
+ *    receive says closed), so no operation per job carries a signal.
  */
 
 /**
@@ -78,7 +79,7 @@ interface Lane {
   readonly jobs: Channel<ThreadJob<unknown>>;
   readonly results: Channel<ThreadOutcome<unknown>>;
   readonly goroutine: Goroutine<number>;
-  /** Aborted when the goroutine has ended, with its error (or a note that it returned). */
+  /** Aborted when the goroutine has ended, with its error (or a note that it returned); both channels are then closed. */
   readonly ended: AbortSignal;
   /** The job handed over and not yet answered. */
   job: Job<unknown> | undefined;
@@ -119,24 +120,28 @@ export class ThreadHandOff<P, R> {
     const lane = kept === undefined || kept.ended.aborted ? (this.#lanes[workerId - 1] = this.#open(threads, workerId)) : kept;
     lane.job = job;
     const stop = afterFunc(ctx, () => this.#cancelled(lane, job, ctx));
+    let outcome: ThreadOutcome<unknown> | undefined;
     try {
-      await lane.jobs.send([job.id, job.payload, job.attempt, ctx], lane.ended);
-      const [outcome] = await lane.results.recv(lane.ended);
-      if (outcome === undefined) throw new Error(`pool: internal error: no outcome for job ${describe(job.id)}`);
-      if (outcome[0]) return outcome[1];
-      throw this.#error(outcome[1], ctx);
+      // The lane's end closes both channels: the send throws, or the receive says closed.
+      await lane.jobs.send([job.id, job.payload, job.attempt, ctx]);
+      [outcome] = await lane.results.recv();
     } catch (error) {
-      if (!lane.ended.aborted || error !== lane.ended.reason) throw error;
-      if (lane.culprit === job) throw ctx.err() ?? error;
-      // The thread died under the job: a crash, as a process's death is.
-      if (error instanceof Error && error.name === 'ThreadExitError') throw markCrash(error);
-      throw error;
+      if (!lane.ended.aborted) throw error;
     } finally {
       stop();
       if (lane.timer !== undefined) clearTimeout(lane.timer);
       lane.timer = undefined;
       lane.job = undefined;
     }
+    if (outcome !== undefined) {
+      if (outcome[0]) return outcome[1];
+      throw this.#error(outcome[1], ctx);
+    }
+    const reason: unknown = lane.ended.reason;
+    if (lane.culprit === job) throw ctx.err() ?? reason;
+    // The thread died under the job: a crash, as a process's death is.
+    if (reason instanceof Error && reason.name === 'ThreadExitError') throw markCrash(reason);
+    throw reason;
   }
 
   /** Loads @gochan/threads, once, and applies `threads` and `resourceLimits`. */
@@ -162,9 +167,15 @@ export class ThreadHandOff<P, R> {
     const results = new Channel<ThreadOutcome<unknown>>();
     const goroutine = threads.spawn<number>(RUNNER, this.#url, workerId, jobs, results);
     const ended = new AbortController();
+    const end = (reason: unknown): void => {
+      ended.abort(reason);
+      // Wakes a worker waiting on either channel: the job's outcome is then the lane's end.
+      if (!jobs.closed) jobs.close();
+      results.close();
+    };
     void goroutine.result.then(
-      () => ended.abort(new Error(`pool: worker ${workerId}'s goroutine returned`)),
-      (error: unknown) => ended.abort(error),
+      () => end(new Error(`pool: worker ${workerId}'s goroutine returned`)),
+      end,
     );
     return { jobs, results, goroutine, ended: ended.signal, job: undefined, timer: undefined, culprit: undefined };
   }
