@@ -78,6 +78,23 @@ describe.each(kinds)('with %s', (_kind, handler) => {
     await pool.shutdown();
   });
 
+  test('each job sees its own context, also when jobs with and without one take turns on a worker', async () => {
+    const started = new Channel<Started>(10);
+    const pool = new WorkerPool<Script, unknown>({ workers: 1, handler: handler() });
+    const [early, cancelEarly] = withTimeout(background(), 60_000);
+    const [late, cancelLate] = withTimeout(background(), 120_000);
+    const seen: (number | undefined)[] = [];
+    for (const ctx of [early, undefined, undefined, late, late, undefined]) {
+      await pool.run(job('j', { started }, ctx === undefined ? {} : { ctx }));
+      seen.push((await started.recv())[0]!.deadline);
+    }
+    const [a, b] = [early.deadline()!.getTime(), late.deadline()!.getTime()];
+    expect(seen).toEqual([a, undefined, undefined, b, b, undefined]);
+    cancelEarly();
+    cancelLate();
+    await pool.shutdown();
+  });
+
   test('backpressure: submit waits while the queue is full, trySubmit refuses, and both go through once a worker frees a place', async () => {
     const gate = new Channel<unknown>();
     const started = new Channel<Started>(10);

@@ -87,6 +87,8 @@ interface Lane {
   timer: ReturnType<typeof setTimeout> | undefined;
   /** The job whose ignored cancellation ended the thread. */
   culprit: Job<unknown> | undefined;
+  /** The context the goroutine last received: sent again only when it changes. */
+  ctx: Context | undefined;
 }
 
 export class ThreadHandOff<P, R> {
@@ -123,7 +125,10 @@ export class ThreadHandOff<P, R> {
     let outcome: ThreadOutcome<unknown> | undefined;
     try {
       // The lane's end closes both channels: the send throws, or the receive says closed.
-      await lane.jobs.send([job.id, job.payload, job.attempt, ctx]);
+      // The context crosses once per lane while it stays the same (the pool's, for jobs without their own).
+      const same = ctx === lane.ctx;
+      lane.ctx = ctx;
+      await lane.jobs.send([job.id, job.payload, job.attempt, same ? null : ctx]);
       [outcome] = await lane.results.recv();
     } catch (error) {
       if (!lane.ended.aborted) throw error;
@@ -135,6 +140,8 @@ export class ThreadHandOff<P, R> {
     }
     if (outcome !== undefined) {
       if (outcome[0]) return outcome[1];
+      // A job that could not cross took its context with it: the next job sends its own.
+      lane.ctx = undefined;
       throw this.#error(outcome[1], ctx);
     }
     const reason: unknown = lane.ended.reason;
@@ -177,7 +184,7 @@ export class ThreadHandOff<P, R> {
       () => end(new Error(`pool: worker ${workerId}'s goroutine returned`)),
       end,
     );
-    return { jobs, results, goroutine, ended: ended.signal, job: undefined, timer: undefined, culprit: undefined };
+    return { jobs, results, goroutine, ended: ended.signal, job: undefined, timer: undefined, culprit: undefined, ctx: undefined };
   }
 
   /** The job's context was cancelled: if the handler has not returned within the grace period, its thread is ended. */

@@ -1,4 +1,5 @@
 import { describe, type Channel } from '@gochan/channel';
+import type { Context } from '@gochan/context';
 import type { Handler } from './job.js';
 import { wireError, type ThreadJob, type ThreadOutcome } from './thread-wire.js';
 
@@ -26,6 +27,7 @@ export default async function runJobs(handlerURL: string, workerId: number, jobs
   }
   const run = handler as Handler<unknown, unknown>;
   let ran = 0;
+  let ctx: Context | undefined;
   for (;;) {
     let item: ThreadJob<unknown>;
     try {
@@ -38,7 +40,9 @@ export default async function runJobs(handlerURL: string, workerId: number, jobs
       continue;
     }
     ran++;
-    const [id, payload, attempt, ctx] = item;
+    const [id, payload, attempt, sent] = item;
+    if (sent !== null) ctx = sent;
+    if (ctx === undefined) throw new Error('pool: internal error: the first job of a lane came without its context');
     const job = attempt === undefined ? { id, payload } : { id, payload, attempt };
     let outcome: ThreadOutcome<unknown>;
     try {

@@ -9,8 +9,13 @@ import type { Context } from '@gochan/context';
  * the pool's thread as it read on its own.
  */
 
-/** A job for the goroutine: id, payload, attempt (with a store), and the handler's context (crosses as a context of the thread's own). */
-export type ThreadJob<P> = [id: string, payload: P, attempt: number | undefined, ctx: Context];
+/**
+ * A job for the goroutine: id, payload, attempt (with a store), and the
+ * handler's context (crosses as a context of the thread's own), or null for
+ * the same context as the lane's previous job (the pool's, usually): a
+ * context costs a copy of the tuple to cross, this costs nothing.
+ */
+export type ThreadJob<P> = [id: string, payload: P, attempt: number | undefined, ctx: Context | null];
 
 /** What the goroutine sends back: [true, result] or [false, error]. */
 export type ThreadOutcome<R> = [ok: true, result: R] | [ok: false, error: WireError];
