@@ -88,7 +88,9 @@ describe('http-server-pool on SQLite (the default store)', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 24 }), fc.integer({ min: 0, max: 500 }), async (count, killAfterMs) => {
         const store = freshStore();
-        const first = start(store);
+        // Every other run the tasks compute on threads (TASK_KIND=cpu): a SIGKILL takes the threads too.
+        const kind = { TASK_KIND: files % 2 === 0 ? 'cpu' : 'sleep' };
+        const first = start(store, kind);
         const base = await first.started();
         const ids = Array.from({ length: count }, (_, i) => `k${i}`);
         const sending = send(base, ids);
@@ -98,7 +100,7 @@ describe('http-server-pool on SQLite (the default store)', () => {
         await first.exit();
         const before = lives(first);
 
-        const second = start(store);
+        const second = start(store, kind);
         await second.started();
         await finishes(second, accepted.filter((id) => !before.finished.has(id)));
         second.kill('SIGTERM');
