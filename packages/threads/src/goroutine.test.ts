@@ -1,6 +1,6 @@
 import { Channel } from '@gochan/channel';
 import { afterEach, describe, expect, test } from 'vitest';
-import { GOMAXPROCS, ThreadExitError, close, spawn } from './index.js';
+import { GOMAXPROCS, ThreadExitError, close, go, spawn } from './index.js';
 import { threadIds } from './go.js';
 import { fixture } from './test-fixtures.js';
 
@@ -99,5 +99,13 @@ describe('spawn', () => {
     const unclonable = spawn(fixture('add'), () => 1);
     await expect(unclonable.result).rejects.toThrow(/cannot cross to another thread/);
     expect(await spawn<number>(fixture('add'), 1, 1).result).toBe(2);
+  });
+
+  test('called from a goroutine, it is refused with an Error that says to call it from the main thread', async () => {
+    expect(await go(fixture('spawn-inside'), fixture('add').href)).toEqual({
+      thread: null,
+      message: 'spawn: call it from the main thread (goroutines use go())',
+      terminated: false,
+    });
   });
 });
