@@ -14,8 +14,21 @@ const [workload, lib, ...rest] = process.argv.slice(2);
 const here = (name) => new URL(`./${name}`, import.meta.url);
 const IN_FLIGHT = 1024;
 const WORKERS = 4; // the articles' pool
-/** Goroutines of the no-op workload: enough that each thread has many operations to batch. */
-const NOOP_GOROUTINES = Number(process.env.NOOP_GOROUTINES ?? 64);
+/**
+ * Goroutines of the no-op workload: enough that each thread has many
+ * operations to batch (a goroutine moves one value per two round trips to the
+ * main thread; measured with 64, 256 and 1,024: 155, 256 and 184 k/s).
+ */
+const NOOP_GOROUTINES = Number(process.env.NOOP_GOROUTINES ?? 256);
+/**
+ * Tasks a thread pool gives one thread at once in the no-op workload
+ * (piscina's and tinypool's `concurrentTasksPerWorker`, default 1 in both):
+ * with 1, a no-op run is bound by one round trip per task per thread
+ * (16-20 k/s here); with the in-flight bound shared among the threads, each
+ * is at its fastest (tinypool 53 k/s, piscina 48 k/s). The peers are measured
+ * at their best.
+ */
+const TASKS_PER_THREAD = process.env.TASKS_PER_THREAD;
 
 async function cpuGochan(threads, jobs, rounds) {
   GOMAXPROCS(threads);
@@ -40,15 +53,15 @@ async function cpuGochan(threads, jobs, rounds) {
   return { seconds, checksum: checksum(hashes) };
 }
 
-async function taskPool(name, threads) {
+async function taskPool(name, threads, perThread = 1) {
   if (name === 'piscina') {
     const { Piscina } = await import('piscina');
-    const pool = new Piscina({ filename: here('hash-task.mjs').href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+    const pool = new Piscina({ filename: here('hash-task.mjs').href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, concurrentTasksPerWorker: perThread });
     return { run: (task, file) => pool.run(task, file ? { filename: here(file).href } : undefined), close: () => pool.destroy() };
   }
   if (name === 'tinypool') {
     const { Tinypool } = await import('tinypool');
-    const pool = new Tinypool({ filename: here('hash-task.mjs').href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+    const pool = new Tinypool({ filename: here('hash-task.mjs').href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, concurrentTasksPerWorker: perThread });
     return { run: (task, file) => pool.run(task, file ? { filename: here(file).href } : undefined), close: () => pool.destroy() };
   }
   if (name === 'workerpool') {
@@ -103,11 +116,12 @@ async function noopGochan(threads, values) {
   jobs.close();
   await Promise.all(workers);
   await close();
-  return { seconds, rate: values / seconds, checksum: sum };
+  return { seconds, rate: values / seconds, checksum: sum, goroutines: NOOP_GOROUTINES };
 }
 
 async function noopTasks(name, threads, values) {
-  const pool = await taskPool(name, threads);
+  const perThread = Number(TASKS_PER_THREAD ?? IN_FLIGHT / threads);
+  const pool = await taskPool(name, threads, perThread);
   const pass = (count) =>
     new Promise((resolve, reject) => {
       let started = 0;
@@ -128,7 +142,7 @@ async function noopTasks(name, threads, values) {
   const sum = await pass(values);
   const seconds = (performance.now() - t0) / 1e3;
   await pool.close();
-  return { seconds, rate: values / seconds, checksum: sum };
+  return { seconds, rate: values / seconds, checksum: sum, tasksPerThread: name === 'workerpool' ? 1 : perThread };
 }
 
 async function pingGochan(rounds) {

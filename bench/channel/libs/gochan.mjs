@@ -2,7 +2,8 @@
 // loop: `await ch.send(v)`, `const [v, ok] = await ch.recv()` until `!ok`,
 // `for await (const v of ch)`, and a fresh `select([recv(a), …])` per
 // iteration, like a select statement.
-import { Channel, recv, select } from '@gochan/channel';
+// CHANNEL_MODULE: the channel package built elsewhere (instructions.mjs counts a ref's build beside today's).
+const { Channel, recv, select } = await import(process.env.CHANNEL_MODULE ?? '@gochan/channel');
 import { block, combine, fourChannels } from '../workloads.mjs';
 
 export const meta = {

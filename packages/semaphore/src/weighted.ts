@@ -1,4 +1,4 @@
-import { currentHooks, describe, pace } from '@gochan/channel';
+import { WaiterList, currentHooks, describe, pace } from '@gochan/channel';
 
 /*
  * Weighted follows golang.org/x/sync/semaphore: a count of weight in use,
@@ -29,8 +29,8 @@ class Waiter {
   /** Neighbours in the queue; null at the ends, and once unlinked. */
   declare next: Waiter | null;
   declare prev: Waiter | null;
-  /** The queue the waiter is in; null once served or withdrawn. */
-  declare queue: WaitList | null;
+  /** The list the waiter is in; null once served or withdrawn. */
+  declare list: WaitList | null;
   /** The weight asked for. */
   declare readonly n: number;
   /** The acquire's signal, listened to while queued. */
@@ -43,7 +43,7 @@ class Waiter {
   constructor(n: number, signal: AbortSignal | undefined) {
     this.next = null;
     this.prev = null;
-    this.queue = null;
+    this.list = null;
     this.n = n;
     this.signal = signal;
     this.promise = new Promise<void>(capture);
@@ -53,7 +53,7 @@ class Waiter {
 
   /** The signal aborted: leave the queue; the acquire did not happen. */
   handleEvent(): void {
-    const queue = this.queue;
+    const queue = this.list;
     if (queue === null) {
       // Never queued (doomed) or already served: only a doomed one is still listening.
       this.reject((this.signal as AbortSignal).reason);
@@ -67,31 +67,11 @@ class Waiter {
   }
 }
 
-/** The FIFO of waiters: an intrusive doubly linked list, so enqueue, dequeue and withdrawal are O(1). */
-class WaitList {
-  /** The oldest waiter, first to be served, and the newest; null when none waits. */
-  head: Waiter | null = null;
-  tail: Waiter | null = null;
-
+/** The FIFO of waiters (O(1) enqueue, dequeue and withdrawal), and what to do when the oldest withdraws. */
+class WaitList extends WaiterList<Waiter> {
   /** @param headLeft - Called when the oldest waiter withdraws. */
-  constructor(readonly headLeft: () => void) {}
-
-  push(waiter: Waiter): void {
-    waiter.queue = this;
-    waiter.prev = this.tail;
-    if (this.tail === null) this.head = waiter;
-    else this.tail.next = waiter;
-    this.tail = waiter;
-  }
-
-  remove(waiter: Waiter): void {
-    const { prev, next } = waiter;
-    if (prev === null) this.head = next;
-    else prev.next = next;
-    if (next === null) this.tail = prev;
-    else next.prev = prev;
-    waiter.next = waiter.prev = null;
-    waiter.queue = null;
+  constructor(readonly headLeft: () => void) {
+    super();
   }
 }
 

@@ -2,12 +2,11 @@
 // its submits, its handlers or a commit; then restarted here, on the same file.
 // The child's handler is a function, or (every other run) a module run on threads.
 import { WorkerPool } from '@gochan/pool';
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store.js';
-import { buildPackage, sleep, startChild, tempDir } from './test-helpers.js';
+import { Database, buildPackage, sleep, startChild, tempDir } from './test-helpers.js';
 
 const temp = tempDir();
 let files = 0;

@@ -1,12 +1,11 @@
 // Real child processes on one store file: sharing a queue, and killed with SIGKILL mid-work.
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store.js';
-import { buildPackage, startChild, tempDir } from './test-helpers.js';
+import { Database, buildPackage, startChild, tempDir } from './test-helpers.js';
 
 const temp = tempDir();
 let files = 0;

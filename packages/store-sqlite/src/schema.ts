@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { openConnection, type Connection, type DriverName } from './driver.js';
 import { SqliteStoreError } from './errors.js';
 
 /*
@@ -56,16 +56,17 @@ PRAGMA user_version = ${SCHEMA_VERSION};
 
 
 /** Opens `path` as a store file, making an empty file ours; throws SqliteStoreError for anything else. */
-export function openDatabase(path: string, synchronous: 'full' | 'normal'): Database.Database {
+export function openDatabase(path: string, synchronous: 'full' | 'normal', driver: DriverName): Connection {
   const folder = dirname(resolve(path));
   if (!existsSync(folder)) {
     throw new SqliteStoreError(`Cannot open the store ${path}: its folder ${folder} does not exist (SqliteStore creates the file, not folders)`);
   }
   if (!statSync(folder).isDirectory()) throw new SqliteStoreError(`Cannot open the store ${path}: ${folder} is not a folder`);
-  let db: Database.Database;
+  let db: Connection;
   try {
-    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    db = openConnection(path, { timeout: BUSY_TIMEOUT_MS }, driver);
   } catch (error) {
+    if (error instanceof SqliteStoreError) throw error; // the binding itself is missing
     throw unreachable(path, error);
   }
   try {
@@ -102,7 +103,7 @@ export function openDatabase(path: string, synchronous: 'full' | 'normal'): Data
 }
 
 /** WAL: readers never block the writer, and a commit is one append to the log (fsynced with synchronous=full). */
-function setJournal(db: Database.Database, path: string): void {
+function setJournal(db: Connection, path: string): void {
   const mode = db.pragma('journal_mode = wal', { simple: true });
   if (mode !== 'wal') throw new SqliteStoreError(`${path} cannot be put in WAL mode (SQLite answered journal_mode ${String(mode)}): is it a file on a local disk?`);
 }

@@ -1,11 +1,10 @@
-import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storeConformance } from '../../pool/src/test-store-conformance.js';
 import { SqliteStoreError } from './errors.js';
 import { SqliteStore } from './sqlite-store.js';
-import { sleep, tempDir } from './test-helpers.js';
+import { Database, sleep, tempDir } from './test-helpers.js';
 
 const temp = tempDir();
 afterAll(() => temp.remove());

@@ -1,5 +1,7 @@
 import { StoreClosedError, StoreUnavailableError, checkClaimMax, checkLease, checkMaxCrashes, checkNewStoredJob, checkRetryAt, parkClaim, type ClaimedJob, type DeadJob, type NewStoredJob, type Store, type StoreCounts, type SubmitResult } from '@gochan/pool';
-import type Database from 'better-sqlite3';
+// The seam to SQLite (node:sqlite or better-sqlite3), shaped as better-sqlite3's API: Database.Database, Database.Statement.
+import type * as Database from './driver.js';
+import { checkDriver, defaultDriver, type DriverName } from './driver.js';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { openDatabase } from './schema.js';
@@ -64,6 +66,15 @@ export interface SqliteStoreOptions {
    * @default 100
    */
   pollMs?: number | undefined;
+  /**
+   * Which SQLite binding opens the file: `'node:sqlite'`, built into Node
+   * (the default from Node 24 on: nothing to compile), or
+   * `'better-sqlite3'`, a native addon (the default on Node 20 and 22, and
+   * an optional dependency of this package). Both keep every promise of the
+   * store; the file is the same either way. `GOCHAN_SQLITE_DRIVER` in the
+   * environment sets the default.
+   */
+  driver?: DriverName | undefined;
 }
 
 /** DEFAULT_QUEUE is a store's queue name when none is given (no Go counterpart). */
@@ -153,6 +164,8 @@ export class SqliteStore implements Store, AsyncDisposable {
   readonly queue: string;
   /** SqliteStore.path is the file, as given. */
   readonly path: string;
+  /** SqliteStore.driver is the SQLite binding this store opened its file with. */
+  readonly driver: DriverName;
 
   /** The connection; closed by close(). */
   readonly #db: Database.Database;
@@ -194,7 +207,8 @@ export class SqliteStore implements Store, AsyncDisposable {
     this.#pollMs = checkPoll(options.pollMs);
     const synchronous = checkSynchronous(options.synchronous);
     this.path = path;
-    this.#db = openDatabase(path, synchronous);
+    this.driver = options.driver === undefined ? defaultDriver() : checkDriver(options.driver);
+    this.#db = openDatabase(path, synchronous, this.driver);
     this.#sql = prepare(this.#db);
     this.#relax = synchronous === 'full' ? [this.#db.prepare('PRAGMA synchronous = normal'), this.#db.prepare('PRAGMA synchronous = full')] : undefined;
     this.#key = `${resolve(path)}\0${this.queue}`;
@@ -558,19 +572,22 @@ function prepare(db: Database.Database): Statements {
     ),
     // Waiting again from when its lease ended: among the ready jobs, by that time.
     expireRetry: db.prepare('UPDATE gochan_jobs SET state = 0, crashes = crashes + 1, token = NULL WHERE queue = ? AND state = 1 AND due <= ?'),
+    // deadline and failures come back as REAL: a row another writer left out of a double's safe range (2^62, say)
+    // then reads as a number that the feeder's checks send to the dead, where node:sqlite would throw on the
+    // whole batch (ERR_OUT_OF_RANGE) and no job of the queue could be claimed again.
     // One statement leases the batch: the oldest ready rows, each token this claim's prefix, the row's seq
     // and the time it was due (SET reads the old due), which orders the batch, as RETURNING does not.
     take: db.prepare(
       `UPDATE gochan_jobs SET state = 1, token = ? || seq || '@' || due, due = ?
        WHERE seq IN (SELECT seq FROM gochan_jobs WHERE queue = ? AND state = 0 AND due <= ? ORDER BY due, seq LIMIT ?)
-       RETURNING seq, id, payload, deadline, failures, token`,
+       RETURNING seq, id, payload, CAST(deadline AS REAL) AS deadline, CAST(failures AS REAL) AS failures, token`,
     ),
     nextDue: db.prepare<[string, number], number>('SELECT due FROM gochan_jobs WHERE queue = ? AND state = ? ORDER BY due LIMIT 1').pluck(),
     addCounts: db.prepare(
       'UPDATE gochan_counts SET waiting = waiting + ?, running = running + ?, completed = completed + ?, failed = failed + ?, dead = dead + ? WHERE queue = ?',
     ),
     readCounts: db.prepare('SELECT waiting, running, completed, failed, dead FROM gochan_counts WHERE queue = ?'),
-    dead: db.prepare("SELECT id, payload, coalesce(error, '') AS error, failures, crashes FROM gochan_jobs WHERE queue = ? AND state = 2 ORDER BY seq"),
+    dead: db.prepare("SELECT id, payload, coalesce(error, '') AS error, CAST(failures AS REAL) AS failures, CAST(crashes AS REAL) AS crashes FROM gochan_jobs WHERE queue = ? AND state = 2 ORDER BY seq"),
     dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
   };
 }

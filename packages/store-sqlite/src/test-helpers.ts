@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultDriver, openConnection, type Connection } from './driver.js';
 
 /** The repository's root, with a trailing slash. */
 export const root: string = fileURLToPath(new URL('../../../', import.meta.url));
@@ -32,3 +33,12 @@ export type { Child } from '../../../tests/support/child.js';
 export function startChild(program: string, args: readonly string[], options: { uid?: number; gid?: number } = {}): Child {
   return startProgram(childProgram(program), args, options);
 }
+
+/**
+ * Database opens a SQLite file as the tests look at or damage a store's file:
+ * `new Database(path, { readonly })`, better-sqlite3's call, on the binding
+ * the stores of this run use (GOCHAN_SQLITE_DRIVER, else this Node's default).
+ */
+export const Database = function (path: string, options: { readonly?: boolean } = {}): Connection {
+  return openConnection(path, { timeout: 5_000, readonly: options.readonly }, defaultDriver());
+} as unknown as new (path: string, options?: { readonly?: boolean }) => Connection;

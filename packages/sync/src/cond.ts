@@ -1,4 +1,4 @@
-import { currentHooks } from '@gochan/channel';
+import { WaiterList, currentHooks } from '@gochan/channel';
 
 /*
  * Cond follows Go's sync.Cond: a Locker and a notify list (the runtime's
@@ -56,29 +56,8 @@ class Waiter {
   }
 }
 
-/** Go's notifyList: the parked waits, oldest first, in an intrusive doubly linked list (O(1) each way). */
-class NotifyList {
-  head: Waiter | null = null;
-  tail: Waiter | null = null;
-
-  push(waiter: Waiter): void {
-    waiter.list = this;
-    waiter.prev = this.tail;
-    if (this.tail === null) this.head = waiter;
-    else this.tail.next = waiter;
-    this.tail = waiter;
-  }
-
-  remove(waiter: Waiter): void {
-    const { prev, next } = waiter;
-    if (prev === null) this.head = next;
-    else prev.next = next;
-    if (next === null) this.tail = prev;
-    else next.prev = prev;
-    waiter.next = waiter.prev = null;
-    waiter.list = null;
-  }
-}
+/** Go's notifyList: the parked waits, oldest first (O(1) each way). */
+class NotifyList extends WaiterList<Waiter> {}
 
 /**
  * Cond is Go's `sync.Cond` (`sync.NewCond(l)`): a rendezvous for tasks

@@ -21,8 +21,8 @@ const TAG = '\u0000gochan';
 
 /** What the runtime of this thread does for the codec. */
 export interface Crossing {
-  /** A reference to `channel` for another thread: its home and its id there. */
-  exportChannel(channel: Channel<unknown>): [home: number, id: number];
+  /** A reference to `channel` for thread `to` (counted: references.ts): its home and its id there. */
+  exportChannel(channel: Channel<unknown>, to: number): [home: number, id: number];
   /** The channel a reference names: its own object at home, a proxy elsewhere. */
   importChannel(home: number, id: number, capacity: number): Channel<unknown>;
   /** A reference to `ctx` for `to`. */
@@ -87,7 +87,7 @@ function* children(value: object): Iterable<unknown> {
 function replace(value: unknown, crossing: Crossing, to: number, memo: Map<object, unknown>): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Channel) {
-    const [home, id] = crossing.exportChannel(value);
+    const [home, id] = crossing.exportChannel(value, to);
     return { [TAG]: 'chan', home, id, capacity: value.capacity };
   }
   if (isContext(value)) {

@@ -114,6 +114,17 @@ describe('go', () => {
     expect(child.stdout.trim()).toBe('42');
     expect(child.status).toBe(0);
   });
+
+  test('a process started with V8 flags a worker may not take (--expose-gc) still runs goroutines, the flags in force there', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const program = `import { go } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      console.log(await go('data:text/javascript,export default () => typeof gc'));`;
+    for (const args of [['--expose-gc', '--input-type=module', '-e', program], ['--expose-gc', '--max-old-space-size=200', '--input-type=module', '-e', program]]) {
+      const child = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 20_000 });
+      expect(child.stderr).toBe('');
+      expect(child.stdout.trim()).toBe('function');
+    }
+  });
 });
 
 describe('GOMAXPROCS', () => {

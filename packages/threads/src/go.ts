@@ -126,6 +126,11 @@ export async function close(): Promise<void> {
   if (scheduler === running) scheduler = null;
 }
 
+/** @internal How many channels of the main thread other threads may still name (references.ts), for tests. */
+export function exportedChannels(): number {
+  return scheduler?.runtime.home.exports.size ?? 0;
+}
+
 /** @internal The live threads' ids, for tests. */
 export function threadIds(): number[] {
   return scheduler?.threadIds() ?? [];

@@ -2,6 +2,7 @@ import { recv, selectClaimed, send, type Case, type Channel, type ClaimedSelect 
 import { LocalClaim, claimAt, type ClaimMemory } from './claim.js';
 import { decode, encode, encodeError } from './codec.js';
 import type { Message } from './protocol.js';
+import { Exports } from './references.js';
 import type { Runtime } from './runtime.js';
 
 /*
@@ -11,16 +12,15 @@ import type { Runtime } from './runtime.js';
  * runtime keeps them under the channel's lock.
  *
  * Invariants:
- *  - A channel is in `channels` from the first time it crossed until this
- *    thread ends (a proxy elsewhere may name it at any time).
+ *  - A channel is in `exports` from the first time it crossed until no
+ *    other thread holds a reference to it (references.ts): a proxy elsewhere
+ *    may name it at any time until then.
  *  - An operation of another thread is in `served` while its cases wait
  *    here; it leaves when it runs, is withdrawn (`unsel`), or its thread dies.
  */
 export class Home {
-  /** The channels of this thread that other threads can name, by id. */
-  private readonly channels = new Map<number, Channel<unknown>>();
-  private readonly ids = new WeakMap<Channel<unknown>, number>();
-  private nextId = 1;
+  /** The channels of this thread that other threads can name, by id, and who holds them. */
+  readonly exports: Exports = new Exports();
   /** Operations of other threads waiting here: by thread, then by its op. */
   private readonly served = new Map<number, Map<number, ClaimedSelect>>();
 
@@ -29,20 +29,14 @@ export class Home {
     private readonly memory: ClaimMemory,
   ) {}
 
-  /** The id under which other threads name `channel`. */
-  idOf(channel: Channel<unknown>): number {
-    let id = this.ids.get(channel);
-    if (id === undefined) {
-      id = this.nextId++;
-      this.ids.set(channel, id);
-      this.channels.set(id, channel);
-    }
-    return id;
+  /** The id under which thread `to` names `channel`, counted as one more reference it holds. */
+  idOf(channel: Channel<unknown>, to: number): number {
+    return this.exports.export(channel, to);
   }
 
   /** The channel `id` names. */
   channel(id: number): Channel<unknown> {
-    const channel = this.channels.get(id);
+    const channel = this.exports.get(id);
     if (channel === undefined) throw new Error(`threads: internal error: thread ${this.runtime.id} has no channel ${id}`);
     return channel;
   }
@@ -52,9 +46,15 @@ export class Home {
     const { from, op } = message;
     const claim = message.slot < 0 ? new LocalClaim() : claimAt(this.memory, message.slot, message.gen, this.runtime.id);
     const cases: Case[] = [];
-    for (const wire of message.cases) {
-      const channel = this.channel(wire[1]);
-      cases.push(wire.length === 2 ? recv(channel) : send(channel, decode(wire[2], this.runtime)));
+    try {
+      for (const wire of message.cases) {
+        const channel = this.channel(wire[1]);
+        cases.push(wire.length === 2 ? recv(channel) : send(channel, decode(wire[2], this.runtime)));
+      }
+    } catch (error) {
+      // A bug of ours, or a value that cannot be rebuilt: that operation fails, not the thread.
+      this.runtime.post({ t: 'done', to: from, op, e: encodeError(error, this.runtime, from) });
+      return;
     }
     const running = selectClaimed(cases, claim);
     let byOp = this.served.get(from);
@@ -95,6 +95,7 @@ export class Home {
 
   /** `thread` died: whatever it waited for here is withdrawn, so no value goes to it. */
   died(thread: number): void {
+    this.exports.died(thread);
     const byOp = this.served.get(thread);
     if (byOp === undefined) return;
     this.served.delete(thread);

@@ -1,3 +1,4 @@
+import { pack, unpack } from './frames.js';
 import type { Message } from './protocol.js';
 
 /** Port is what a Link posts to: a worker, or a worker's parentPort. */
@@ -9,7 +10,10 @@ export interface Port {
  * Link batches the messages a thread sends: everything posted to one port
  * during a turn goes as one postMessage at the end of the turn's microtasks,
  * so a burst of channel operations costs one structured clone and one wake
- * of the other thread, not one per operation.
+ * of the other thread, not one per operation. A batch is a flat array of
+ * frames (frames.ts). A turn is as long as the receiver makes it: it reads
+ * every batch already queued for it before its microtasks run (`drain` in
+ * host.ts), so the answers to all of them leave in one batch.
  *
  * A batch that structured clone refuses (a value that cannot be cloned) is
  * sent again message by message, and each message that still fails is
@@ -18,7 +22,7 @@ export interface Port {
  */
 export class Link {
   /** Batches waiting for the flush, by port. */
-  private readonly outbox = new Map<Port, Message[]>();
+  private readonly outbox = new Map<Port, unknown[]>();
   private scheduled = false;
   private readonly flushBound = (): void => this.flush();
 
@@ -31,7 +35,7 @@ export class Link {
       batch = [];
       this.outbox.set(port, batch);
     }
-    batch.push(message);
+    pack(message, batch);
     if (!this.scheduled) {
       this.scheduled = true;
       queueMicrotask(this.flushBound);
@@ -47,21 +51,24 @@ export class Link {
       try {
         port.postMessage(batch);
       } catch {
-        for (const message of batch) {
+        unpack(batch, (message) => {
+          const single: unknown[] = [];
+          pack(message, single);
           try {
-            port.postMessage([message]);
+            port.postMessage(single);
           } catch (error) {
             this.refused(message, error);
           }
-        }
+        });
       }
     }
   }
 
   /** Forgets a port that is gone, and what was waiting for it. */
   drop(port: Port): Message[] {
-    const batch = this.outbox.get(port) ?? [];
+    const messages: Message[] = [];
+    unpack(this.outbox.get(port) ?? [], (message) => messages.push(message));
     this.outbox.delete(port);
-    return batch;
+    return messages;
   }
 }

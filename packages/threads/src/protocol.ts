@@ -29,7 +29,7 @@ export type Message =
   /** Start a goroutine: the default export of `url`, called with `args`. */
   | { t: 'go'; to: number; from: number; op: number; url: string; args: Wire[] }
   /** A goroutine's result (`e` set: it threw). */
-  | { t: 'ret'; to: number; op: number; v?: Wire; e?: WireError }
+  | { t: 'ret'; to: number; op: number; v?: Wire; e?: WireError | undefined }
   /**
    * Run a select's cases at their home. `slot`/`gen` name the select's shared
    * claim; slot -1: no shared claim (a plain operation without a signal), the
@@ -39,10 +39,14 @@ export type Message =
   /** Withdraw what is left of a select at a home: it ran, or was abandoned, elsewhere. */
   | { t: 'unsel'; to: number; from: number; op: number }
   /** A select's case ran at its home: index, value, ok; or `e`, it failed (send on closed channel). */
-  | { t: 'done'; to: number; op: number; i?: number; v?: Wire; ok?: boolean; e?: WireError }
+  | { t: 'done'; to: number; op: number; i?: number | undefined; v?: Wire; ok?: boolean | undefined; e?: WireError | undefined }
   /** Close a channel at its home; `op` is answered with `done` only if the close fails. */
   | { t: 'close'; to: number; from: number; op: number; channel: number }
   /** A context exported by `home` as `id` was cancelled with this cause. */
   | { t: 'cancel'; to: number; home: number; id: number; cause: Wire; deadline: boolean }
+  /** Thread `thread` now holds a reference to the channel `id` of `to` (sent to its home by whoever forwarded it: references.ts). */
+  | { t: 'ref'; to: number; id: number; thread: number }
+  /** Thread `from` let go of `count` references to the channel `id` of `to`. */
+  | { t: 'free'; to: number; from: number; id: number; count: number }
   /** A thread died (sent by the main thread to every other): fail and withdraw what involved it. */
   | { t: 'died'; to: number; thread: number; reason: WireError };

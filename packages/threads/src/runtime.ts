@@ -5,8 +5,10 @@ import { encodeError, type Crossing } from './codec.js';
 import { Contexts } from './contexts.js';
 import { ThreadExitError } from './errors.js';
 import { Home } from './home.js';
+import { unpack } from './frames.js';
 import { Link, type Port } from './link.js';
 import type { Message, WireError } from './protocol.js';
+import { Proxies } from './references.js';
 import { RemoteChannel } from './remote-channel.js';
 import { Requests } from './requests.js';
 
@@ -32,7 +34,10 @@ export class Runtime implements Crossing {
   readonly requests: Requests;
   readonly contexts: Contexts;
   private readonly link: Link;
-  private readonly proxies = new Map<string, RemoteChannel<unknown>>();
+  /** This thread's proxies of other threads' channels, held weakly: once one is garbage, its home hears of it (references.ts). */
+  readonly proxies: Proxies<RemoteChannel<unknown>> = new Proxies<RemoteChannel<unknown>>((ticket) => {
+    if (this.deathOf(ticket.home) === undefined) this.post({ t: 'free', to: ticket.home, from: this.id, id: ticket.id, count: ticket.count });
+  });
   /** Threads known to have died, with the error that says so. */
   private readonly dead = new Map<number, ThreadExitError>();
   goroutines: Goroutines | null = null;
@@ -70,17 +75,19 @@ export class Runtime implements Crossing {
   }
 
   /** A batch arrived. The main thread relays what is for others. */
-  receive(batch: Message[]): void {
-    for (const message of batch) {
-      if (message.to === this.id || message.to === -1) this.handle(message);
-      if (message.to !== this.id && this.id === 0) {
-        if (message.to === -1) this.broadcastExcept(message, batch);
-        else this.post(message);
-      }
-    }
+  receive(batch: readonly unknown[]): void {
+    unpack(batch, this.receiveOne);
   }
 
-  private broadcastExcept(message: Message, _batch: Message[]): void {
+  private readonly receiveOne = (message: Message): void => {
+    if (message.to === this.id || message.to === -1) this.handle(message);
+    if (message.to !== this.id && this.id === 0) {
+      if (message.to === -1) this.broadcastExcept(message);
+      else this.post(message);
+    }
+  };
+
+  private broadcastExcept(message: Message): void {
     const origin = message.t === 'cancel' ? message.home : -2;
     for (const [thread, port] of this.ports()) if (thread !== origin) this.link.post(port, message);
   }
@@ -100,6 +107,10 @@ export class Runtime implements Crossing {
         return this.requests.done(message);
       case 'cancel':
         return this.contexts.cancelled(message);
+      case 'ref':
+        return this.home.exports.forwarded(message.id, message.thread);
+      case 'free':
+        return this.home.exports.freed(message.from, message.id, message.count);
       case 'died':
         return this.died(message.thread, this.rebuildDeath(message.thread, message.reason));
       case 'go':
@@ -159,20 +170,16 @@ export class Runtime implements Crossing {
 
   // Crossing: how the codec turns channels and contexts into references and back.
 
-  exportChannel(channel: Channel<unknown>): [home: number, id: number] {
-    if (channel instanceof RemoteChannel) return [channel.home, channel.remoteId];
-    return [this.id, this.home.idOf(channel)];
+  exportChannel(channel: Channel<unknown>, to: number): [home: number, id: number] {
+    if (!(channel instanceof RemoteChannel)) return [this.id, this.home.idOf(channel, to)];
+    // Forwarded: its home hears of the new holder first (the `ref` leaves before the value that carries it).
+    if (to !== channel.home) this.post({ t: 'ref', to: channel.home, id: channel.remoteId, thread: to });
+    return [channel.home, channel.remoteId];
   }
 
   importChannel(home: number, id: number, capacity: number): Channel<unknown> {
     if (home === this.id) return this.home.channel(id);
-    const key = `${home}:${id}`;
-    let proxy = this.proxies.get(key);
-    if (proxy === undefined) {
-      proxy = new RemoteChannel(this.requests, home, id, capacity);
-      this.proxies.set(key, proxy);
-    }
-    return proxy;
+    return this.proxies.received(home, id, () => new RemoteChannel(this.requests, home, id, capacity));
   }
 
   exportContext(ctx: Context): [home: number, id: number] {

@@ -1,0 +1,53 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { pack, unpack } from './frames.js';
+import type { Message, WireCase } from './protocol.js';
+
+const id = fc.integer({ min: -1, max: 255 });
+const op = fc.nat();
+const value = fc.oneof(fc.constant(undefined), fc.integer(), fc.string(), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 }));
+const wireError = fc.record({ name: fc.string(), message: fc.string(), stack: fc.string() });
+const wireCase: fc.Arbitrary<WireCase> = fc.oneof(fc.tuple(fc.nat(), fc.nat()), fc.tuple(fc.nat(), fc.nat(), value));
+const message: fc.Arbitrary<Message> = fc.oneof(
+  fc.record({ t: fc.constant('sel' as const), to: id, from: id, op, slot: fc.integer({ min: -1, max: 8191 }), gen: fc.nat(), cases: fc.array(wireCase, { minLength: 1, maxLength: 4 }) }),
+  fc.record({ t: fc.constant('done' as const), to: id, op, i: fc.option(fc.nat(), { nil: undefined }), ok: fc.option(fc.boolean(), { nil: undefined }), v: value, e: fc.option(wireError, { nil: undefined }) }),
+  fc.record({ t: fc.constant('unsel' as const), to: id, from: id, op }),
+  fc.record({ t: fc.constant('close' as const), to: id, from: id, op, channel: fc.nat() }),
+  fc.record({ t: fc.constant('go' as const), to: id, from: id, op, url: fc.webUrl(), args: fc.array(value, { maxLength: 3 }) }),
+  fc.record({ t: fc.constant('ret' as const), to: id, op, v: value, e: fc.option(wireError, { nil: undefined }) }),
+  fc.record({ t: fc.constant('cancel' as const), to: id, home: id, id: fc.nat(), cause: value, deadline: fc.boolean() }),
+  fc.record({ t: fc.constant('died' as const), to: id, thread: id, reason: wireError }),
+);
+
+/** A message as the reader sees it: absent optional fields and undefined ones are the same. */
+function normal(m: Message): unknown {
+  return JSON.parse(JSON.stringify(m, (_, v: unknown) => (v === undefined ? '<undefined>' : v)), (_, v: unknown) => (v === '<undefined>' ? undefined : v));
+}
+
+describe('frames', () => {
+  test('a batch of any messages reads back as the same messages, in order, after a structured clone', () => {
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 20 }), (messages) => {
+        const batch: unknown[] = [];
+        for (const m of messages) pack(m, batch);
+        const read: Message[] = [];
+        unpack(structuredClone(batch), (m) => read.push(m));
+        expect(read.map(normal)).toEqual(messages.map(normal));
+      }),
+    );
+  });
+
+  test('a send case of the value undefined stays a send case, apart from a receive case', () => {
+    const batch: unknown[] = [];
+    pack({ t: 'sel', to: 0, from: 1, op: 7, slot: -1, gen: 0, cases: [[0, 3, undefined], [1, 4]] }, batch);
+    const read: Message[] = [];
+    unpack(batch, (m) => read.push(m));
+    const cases = (read[0] as Extract<Message, { t: 'sel' }>).cases;
+    expect(cases[0]).toHaveLength(3);
+    expect(cases[1]).toHaveLength(2);
+  });
+
+  test('a batch that is not frames is refused with a clear error', () => {
+    expect(() => unpack([99, 1, 2], () => {})).toThrow(/unknown frame 99 at 0/);
+  });
+});

@@ -1,0 +1,131 @@
+import type { Message, WireCase } from './protocol.js';
+
+/*
+ * Frames: how a batch of messages is laid out for postMessage. A batch is
+ * one flat array, each message a tag and its fields in a fixed order, so
+ * that structured clone copies small integers and the values themselves and
+ * not, for every message, an object with its property names (measured with
+ * v8.serialize on 64 `sel` messages: 795 ns a message to serialize and
+ * 1,073 to read back as objects, 166 and 300 as frames).
+ *
+ * Optional fields are written as `undefined`, and read back as absent:
+ * every reader tests them with `=== undefined`.
+ */
+
+const SEL = 0;
+const DONE = 1;
+const UNSEL = 2;
+const CLOSE = 3;
+const GO = 4;
+const RET = 5;
+const CANCEL = 6;
+const DIED = 7;
+const REF = 8;
+const FREE = 9;
+
+/** Appends `message` to the batch `out`. */
+export function pack(message: Message, out: unknown[]): void {
+  switch (message.t) {
+    case 'sel': {
+      const { cases } = message;
+      out.push(SEL, message.to, message.from, message.op, message.slot, message.gen, cases.length);
+      for (const c of cases) {
+        if (c.length === 3) out.push(c[0], c[1], 1, c[2]);
+        else out.push(c[0], c[1], 0);
+      }
+      return;
+    }
+    case 'done':
+      out.push(DONE, message.to, message.op, message.i, message.ok, message.v, message.e);
+      return;
+    case 'unsel':
+      out.push(UNSEL, message.to, message.from, message.op);
+      return;
+    case 'close':
+      out.push(CLOSE, message.to, message.from, message.op, message.channel);
+      return;
+    case 'go':
+      out.push(GO, message.to, message.from, message.op, message.url, message.args);
+      return;
+    case 'ret':
+      out.push(RET, message.to, message.op, message.v, message.e);
+      return;
+    case 'cancel':
+      out.push(CANCEL, message.to, message.home, message.id, message.cause, message.deadline);
+      return;
+    case 'died':
+      out.push(DIED, message.to, message.thread, message.reason);
+      return;
+    case 'ref':
+      out.push(REF, message.to, message.id, message.thread);
+      return;
+    case 'free':
+      out.push(FREE, message.to, message.from, message.id, message.count);
+      return;
+  }
+}
+
+/** Calls `each` with every message of a batch that `pack` wrote, in order. */
+export function unpack(batch: readonly unknown[], each: (message: Message) => void): void {
+  const f = batch as any[];
+  let at = 0;
+  while (at < f.length) {
+    switch (f[at] as number) {
+      case SEL: {
+        const n = f[at + 6] as number;
+        const cases: WireCase[] = new Array(n);
+        let c = at + 7;
+        for (let k = 0; k < n; k++) {
+          if (f[c + 2] === 1) {
+            cases[k] = [f[c], f[c + 1], f[c + 3]];
+            c += 4;
+          } else {
+            cases[k] = [f[c], f[c + 1]];
+            c += 3;
+          }
+        }
+        each({ t: 'sel', to: f[at + 1], from: f[at + 2], op: f[at + 3], slot: f[at + 4], gen: f[at + 5], cases });
+        at = c;
+        break;
+      }
+      case DONE:
+        each({ t: 'done', to: f[at + 1], op: f[at + 2], i: f[at + 3], ok: f[at + 4], v: f[at + 5], e: f[at + 6] });
+        at += 7;
+        break;
+      case UNSEL:
+        each({ t: 'unsel', to: f[at + 1], from: f[at + 2], op: f[at + 3] });
+        at += 4;
+        break;
+      case CLOSE:
+        each({ t: 'close', to: f[at + 1], from: f[at + 2], op: f[at + 3], channel: f[at + 4] });
+        at += 5;
+        break;
+      case GO:
+        each({ t: 'go', to: f[at + 1], from: f[at + 2], op: f[at + 3], url: f[at + 4], args: f[at + 5] });
+        at += 6;
+        break;
+      case RET:
+        each({ t: 'ret', to: f[at + 1], op: f[at + 2], v: f[at + 3], e: f[at + 4] });
+        at += 5;
+        break;
+      case CANCEL:
+        each({ t: 'cancel', to: f[at + 1], home: f[at + 2], id: f[at + 3], cause: f[at + 4], deadline: f[at + 5] });
+        at += 6;
+        break;
+      case DIED:
+        each({ t: 'died', to: f[at + 1], thread: f[at + 2], reason: f[at + 3] });
+        at += 4;
+        break;
+      case REF:
+        each({ t: 'ref', to: f[at + 1], id: f[at + 2], thread: f[at + 3] });
+        at += 4;
+        break;
+      case FREE:
+        each({ t: 'free', to: f[at + 1], from: f[at + 2], id: f[at + 3], count: f[at + 4] });
+        at += 5;
+        break;
+      default:
+        throw new TypeError(`threads: a batch holds an unknown frame ${String(f[at])} at ${at}`);
+    }
+  }
+}
