@@ -19,8 +19,15 @@ const here = (name) => new URL(`./${name}`, import.meta.url);
 const IN_FLIGHT = 1024;
 /** The articles' pool: 4 workers. */
 const CPU_WORKERS = 4;
-/** Workers of the no-op workload: jobs in flight enough for each thread to batch its messages. */
-const NOOP_WORKERS = Number(process.env.NOOP_WORKERS ?? 64);
+/** Workers of the no-op workload: jobs in flight enough for each thread to batch its messages (child.mjs found 256 goroutines fastest). */
+const NOOP_WORKERS = Number(process.env.NOOP_WORKERS ?? 256);
+/**
+ * The peers at their best, as child.mjs measures them: in the no-op
+ * workload each thread of piscina and tinypool is given its share of the
+ * jobs in flight at once (`concurrentTasksPerWorker`, default 1); the CPU
+ * workload keeps their default.
+ */
+const TASKS_PER_THREAD = process.env.TASKS_PER_THREAD;
 
 /** A runner of jobs for `lib`: run(payload) resolves with the job's result. */
 async function runner(name, threads, workers, kind) {
@@ -39,6 +46,7 @@ async function runner(name, threads, workers, kind) {
   }
   const task = kind === 'hash' ? 'hash-task.mjs' : 'noop-task.mjs';
   const options = { filename: here(task).href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 };
+  if (kind === 'noop') options.concurrentTasksPerWorker = Number(TASKS_PER_THREAD ?? IN_FLIGHT / threads);
   if (name === 'piscina') {
     const { Piscina } = await import('piscina');
     const pool = new Piscina(options);

@@ -185,7 +185,7 @@ describe.each(kinds)('with %s', (_kind, handler) => {
   });
 
   test('with a store: claims, retries with the next attempt, renewals of a job longer than its lease, completions, all from the pool', async () => {
-    const store = new MemoryStore({ leaseMs: 150 });
+    const store = new MemoryStore({ leaseMs: 300 }); // renewed every 100 ms: a loaded machine still makes it
     const events: string[] = [];
     type Stored = { sleep?: number; fail?: { name: string; message: string } };
     const observer: PoolObserver<Stored> = { start: (e) => void events.push(`start ${e.job.id} ${e.job.attempt}`) };
@@ -199,9 +199,9 @@ describe.each(kinds)('with %s', (_kind, handler) => {
       onError: () => {},
       handler: handler() as Handler<Stored, unknown>,
     });
-    expect(await pool.submit({ id: 'long', payload: { sleep: 500 } })).toBe('added');
+    expect(await pool.submit({ id: 'long', payload: { sleep: 1_000 } })).toBe('added');
     expect(await pool.submit({ id: 'doomed', payload: { fail: { name: 'Error', message: 'always' } } })).toBe('added');
-    for (let i = 0; i < 200 && pool.stats().store!.completed + pool.stats().store!.dead < 2; i++) await sleep(10);
+    for (let i = 0; i < 500 && pool.stats().store!.completed + pool.stats().store!.dead < 2; i++) await sleep(10);
     expect(pool.stats().store).toMatchObject({ completed: 1, dead: 1, leasesLost: 0, crashes: 0 });
     expect(events.sort()).toEqual(['start doomed 1', 'start doomed 2', 'start long 1']); // 'long' ran once, its lease renewed
     await pool.shutdown();
@@ -223,11 +223,12 @@ describe('a module handler on threads, where threads can die', () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const marker = `${mkdtempSync(`${tmpdir()}/pool-crash-`)}/exited`;
-    const store = new MemoryStore({ leaseMs: 100 });
+    // A lease long enough that a loaded machine renews it while the second run's thread starts.
+    const store = new MemoryStore({ leaseMs: 500 });
     const pool = new WorkerPool<{ exitOnce: string }, unknown>({ workers: 1, store, onError: () => {}, handler: SCRIPTED });
     await pool.submit({ id: 'crashes-once', payload: { exitOnce: marker } });
-    for (let i = 0; i < 300 && pool.stats().store!.completed < 1; i++) await sleep(10);
-    expect(pool.stats().store).toMatchObject({ completed: 1, dead: 0, failed: 0, crashes: 1 });
+    for (let i = 0; i < 1_000 && pool.stats().store!.completed < 1; i++) await sleep(10);
+    expect(pool.stats().store).toMatchObject({ completed: 1, dead: 0, failed: 0, crashes: 1, leasesLost: 0 });
     expect(pool.stats()).toMatchObject({ completed: 1, failed: 1 });
     await pool.shutdown();
   });

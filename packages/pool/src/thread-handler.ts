@@ -3,6 +3,7 @@ import { afterFunc, type Context } from '@gochan/context';
 import type { Goroutine } from '@gochan/threads';
 import { markCrash } from './crash.js';
 import { PoolClosedError } from './errors.js';
+import { JobContext } from './job-context.js';
 import { CANCEL_GRACE_MS } from './grace.js';
 import type { Job } from './job.js';
 import { unwireError, type ThreadJob, type ThreadOutcome, type WireError } from './thread-wire.js';
@@ -40,7 +41,7 @@ import type { Worker } from './worker.js';
  *
  * Invariants:
  *  - A lane (a worker's goroutine and its channels) serves one worker, one
- *    job at a time; `lane.ended` aborts once its goroutine has ended, and a
+ *    job at a time; `lane.over` is set once its goroutine has ended, and a
  *    worker whose lane has ended gets a new one at its next job.
  *  - Every job handed over ends exactly once: an outcome from the lane, or
  *    the lane's end, which closes both channels (the send throws, the
@@ -79,8 +80,11 @@ interface Lane {
   readonly jobs: Channel<ThreadJob<unknown>>;
   readonly results: Channel<ThreadOutcome<unknown>>;
   readonly goroutine: Goroutine<number>;
-  /** Aborted when the goroutine has ended, with its error (or a note that it returned); both channels are then closed. */
-  readonly ended: AbortSignal;
+  /** Set when the goroutine has ended (both channels are then closed), with `reason`: its error, or a note that it returned. */
+  over: boolean;
+  reason: unknown;
+  /** The stop of the watch on the pool's context, registered once per lane. */
+  watching: (() => boolean) | undefined;
   /** The job handed over and not yet answered. */
   job: Job<unknown> | undefined;
   /** The grace timer of a job whose context was cancelled. */
@@ -119,9 +123,12 @@ export class ThreadHandOff<P, R> {
     if (this.#closed) throw new PoolClosedError(`Job ${describe(job.id)} was not handed to a thread: the pool shut down`);
     const threads = this.#loaded ?? (await this.#load());
     const kept = this.#lanes[workerId - 1];
-    const lane = kept === undefined || kept.ended.aborted ? (this.#lanes[workerId - 1] = this.#open(threads, workerId)) : kept;
+    const lane = kept === undefined || kept.over ? (this.#lanes[workerId - 1] = this.#open(threads, workerId)) : kept;
     lane.job = job;
-    const stop = afterFunc(ctx, () => this.#cancelled(lane, job, ctx));
+    // The grace period's watch: on the pool's context once per lane (it is every such job's), else per job.
+    let stop: (() => boolean) | undefined;
+    if (ctx instanceof JobContext) stop = afterFunc(ctx, () => this.#cancelled(lane, job, ctx));
+    else lane.watching ??= afterFunc(ctx, () => lane.job !== undefined && this.#cancelled(lane, lane.job, ctx));
     let outcome: ThreadOutcome<unknown> | undefined;
     try {
       // The lane's end closes both channels: the send throws, or the receive says closed.
@@ -131,9 +138,9 @@ export class ThreadHandOff<P, R> {
       await lane.jobs.send([job.id, job.payload, job.attempt, same ? null : ctx]);
       [outcome] = await lane.results.recv();
     } catch (error) {
-      if (!lane.ended.aborted) throw error;
+      if (!lane.over) throw error;
     } finally {
-      stop();
+      stop?.();
       if (lane.timer !== undefined) clearTimeout(lane.timer);
       lane.timer = undefined;
       lane.job = undefined;
@@ -144,7 +151,7 @@ export class ThreadHandOff<P, R> {
       lane.ctx = undefined;
       throw this.#error(outcome[1], ctx);
     }
-    const reason: unknown = lane.ended.reason;
+    const reason = lane.reason;
     if (lane.culprit === job) throw ctx.err() ?? reason;
     // The thread died under the job: a crash, as a process's death is.
     if (reason instanceof Error && reason.name === 'ThreadExitError') throw markCrash(reason);
@@ -173,9 +180,11 @@ export class ThreadHandOff<P, R> {
     const jobs = new Channel<ThreadJob<unknown>>();
     const results = new Channel<ThreadOutcome<unknown>>();
     const goroutine = threads.spawn<number>(RUNNER, this.#url, workerId, jobs, results);
-    const ended = new AbortController();
+    const lane: Lane = { jobs, results, goroutine, over: false, reason: undefined, job: undefined, timer: undefined, culprit: undefined, ctx: undefined, watching: undefined };
     const end = (reason: unknown): void => {
-      ended.abort(reason);
+      lane.over = true;
+      lane.reason = reason;
+      lane.watching?.();
       // Wakes a worker waiting on either channel: the job's outcome is then the lane's end.
       if (!jobs.closed) jobs.close();
       results.close();
@@ -184,14 +193,14 @@ export class ThreadHandOff<P, R> {
       () => end(new Error(`pool: worker ${workerId}'s goroutine returned`)),
       end,
     );
-    return { jobs, results, goroutine, ended: ended.signal, job: undefined, timer: undefined, culprit: undefined, ctx: undefined };
+    return lane;
   }
 
   /** The job's context was cancelled: if the handler has not returned within the grace period, its thread is ended. */
   #cancelled(lane: Lane, job: Job<unknown>, ctx: Context): void {
-    if (lane.job !== job) return;
+    if (lane.job !== job || lane.timer !== undefined) return;
     lane.timer = setTimeout(() => {
-      if (lane.job !== job || lane.ended.aborted) return;
+      if (lane.job !== job || lane.over) return;
       lane.culprit = job;
       const why = `the handler of job ${describe(job.id)} did not return within ${CANCEL_GRACE_MS} ms of its context's cancellation (${ctx.err()?.message ?? 'cancelled'})`;
       console.error(`pool: ${why}: its thread ${lane.goroutine.thread ?? '?'} is ended, and the jobs running beside it there crash`);
@@ -215,7 +224,7 @@ export class ThreadHandOff<P, R> {
     this.#closed = true;
     const lanes = this.#lanes.filter((lane): lane is Lane => lane !== undefined);
     for (const lane of lanes) {
-      if (lane.ended.aborted) continue;
+      if (lane.over) continue;
       if (lane.job === undefined) lane.jobs.close();
       else void lane.goroutine.terminate(new Error(`the pool shut down while job ${describe(lane.job.id)}'s handler still ran, past the grace period`));
     }
