@@ -6,6 +6,7 @@ import { logFor, parseLogFormat, type Log } from './log.js';
 import type { App, AppOptions } from './server.js';
 import { storeWhere } from './store-notice.js';
 import { parseStore, type StoreKind, type StoreSetting } from './store-setting.js';
+import { parseTaskKind, type TaskKind } from './task-kind.js';
 import { Telemetry } from './telemetry.js';
 
 /** ServeOptions say what a version of the server can run on, and what it runs on by default. */
@@ -16,6 +17,8 @@ export interface ServeOptions {
   stores: readonly StoreKind[];
   /** Where to write the process id once listening, when PID_FILE is unset (removed at a clean exit). Default: none. */
   pidFile?: string | undefined;
+  /** The kinds of task (`TASK_KIND`) this version runs. Default: `sleep` only. */
+  taskKinds?: readonly TaskKind[] | undefined;
 }
 
 /**
@@ -27,7 +30,9 @@ export interface ServeOptions {
  * `Shutdown complete`.
  *
  * Environment: PORT (8081; 0 picks a free port), WORKERS (4), TASK_MS
- * (10000), QUEUE_SIZE (1000), SHUTDOWN_TIMEOUT_MS (30000: past it the tasks
+ * (10000), TASK_KIND (`sleep`; `cpu` computes for TASK_MS on a thread, where
+ * `options.taskKinds` allow), THREADS (one per core: the threads `cpu`
+ * tasks run on), QUEUE_SIZE (1000), SHUTDOWN_TIMEOUT_MS (30000: past it the tasks
  * left are cancelled and named, and the exit status is 1), STORE (`memory`
  * or `sqlite:<path>`, as `options` allow), QUEUE (`tasks`: the queue's name
  * within the store) and LEASE_MS (10000: how long a stored task stays with
@@ -111,7 +116,7 @@ export async function serve(createApp: (options: AppOptions) => App | Promise<Ap
   }
 }
 
-function readSettings({ defaultStore, stores, pidFile }: ServeOptions): AppOptions & { port: number; shutdownTimeoutMs: number; telemetry: Telemetry; store: StoreSetting; queue: string; pidFile: string | undefined } {
+function readSettings({ defaultStore, stores, pidFile, taskKinds = ['sleep'] }: ServeOptions): AppOptions & { port: number; shutdownTimeoutMs: number; telemetry: Telemetry; store: StoreSetting; queue: string; pidFile: string | undefined } {
   // LOG_FORMAT first: every other setting's error is said in the format it names.
   let log: Log;
   try {
@@ -137,6 +142,8 @@ function readSettings({ defaultStore, stores, pidFile }: ServeOptions): AppOptio
       port: integerFromEnv('PORT', 8081),
       workers: integerFromEnv('WORKERS', 4, 1),
       taskMs: integerFromEnv('TASK_MS', 10_000),
+      taskKind: parseTaskKind(nonEmpty('TASK_KIND') ?? 'sleep', taskKinds),
+      threads: nonEmpty('THREADS') === undefined ? undefined : integerFromEnv('THREADS', 0, 1),
       queueSize: integerFromEnv('QUEUE_SIZE', 1000),
       shutdownTimeoutMs: integerFromEnv('SHUTDOWN_TIMEOUT_MS', 30_000),
       store: parseStore(nonEmpty('STORE') ?? defaultStore, stores),

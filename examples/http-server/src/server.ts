@@ -6,6 +6,7 @@ import { ALLOW, createHandler, type Admission } from './handler.js';
 import type { StoreSetting } from './store-setting.js';
 import type { ShutdownReport, TaskPool } from './task-pool.js';
 import { Telemetry } from './telemetry.js';
+import type { TaskKind } from './task-kind.js';
 
 /** AppOptions size the server's pool: what every version's `createApp` takes. */
 export interface AppOptions {
@@ -21,6 +22,10 @@ export interface AppOptions {
   queue?: string | undefined;
   /** How long a stored task stays with a process that stopped renewing it, in milliseconds. Default: 10000. */
   leaseMs?: number | undefined;
+  /** What each task does for its `taskMs`: sleep (the article's), or compute on a thread. Default: `sleep`. */
+  taskKind?: TaskKind | undefined;
+  /** With `taskKind: 'cpu'`: the threads tasks compute on. Default: one per core (GOMAXPROCS). */
+  threads?: number | undefined;
   /** What the server grants one client: timeouts and the connection limit. Default: {@link DEFAULT_LIMITS}. */
   limits?: HttpLimits | undefined;
   /** Where the lines and metrics go. Default: a Telemetry of its own, writing text. */

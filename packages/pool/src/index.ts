@@ -15,6 +15,7 @@ export { DEFAULT_MAX_ATTEMPTS, DEFAULT_QUEUE_SIZE, MAX_JOB_ID_LENGTH, defaultBac
 export { jsonCodec, type Codec, type JsonPayload, type PayloadCodec } from './codec.js';
 export type { FeedStats } from './store-feed.js';
 export type { ErrorHandler, Handler, Job } from './job.js';
+export type { ThreadLimits } from './thread-handler.js';
 export type { FailEvent, FinishEvent, PoolObserver, RetryEvent, ShutdownEvent, StartEvent, SubmitEvent } from './observer.js';
 export {
   DEFAULT_BUCKETS,

@@ -31,8 +31,20 @@ describe('bad options name the option and the value received', () => {
     expect(() => make({ queueSize: queueSize as number })).toThrow(message);
   });
 
-  test('handler that is not a function', () => {
-    expect(() => make({ handler: 'run' as never })).toThrow(new TypeError('Expected `handler` to be a function, got "run"'));
+  test('handler that is neither a function nor a module', () => {
+    expect(() => make({ handler: 'run' })).toThrow(
+      new TypeError('Expected `handler` to be a function or a module\'s URL or absolute path, got the relative "run"; write new URL("run", import.meta.url)'),
+    );
+    expect(() => make({ handler: 42 as never })).toThrow(new TypeError("Expected `handler` to be a function or a module's URL, got 42"));
+  });
+
+  test('threads and resourceLimits need a module handler, and a threads count in range', () => {
+    expect(() => make({ threads: 2 })).toThrow(new TypeError("`threads` needs a module `handler` (a URL): a function handler runs on the pool's thread"));
+    expect(() => make({ resourceLimits: {} })).toThrow(/`resourceLimits` needs a module `handler`/);
+    const module = new URL('data:text/javascript,export default () => 1');
+    for (const threads of [0, 1.5, 256]) expect(() => make({ handler: module, threads })).toThrow(RangeError);
+    expect(() => make({ handler: module, threads: '2' as never })).toThrow(TypeError);
+    expect(() => make({ handler: module, resourceLimits: 5 as never })).toThrow(/Expected `resourceLimits` to be an object/);
   });
 
   test('onError that is not a function', () => {

@@ -7,6 +7,7 @@ import type { ErrorHandler, Handler } from './job.js';
 import { resolveMetrics, type MetricsOptions } from './metrics.js';
 import type { PoolObserver } from './observer.js';
 import type { Store } from './store.js';
+import { ThreadHandOff, type ThreadLimits } from './thread-handler.js';
 
 /**
  * DEFAULT_QUEUE_SIZE is the queue's capacity when `queueSize` is not given:
@@ -80,8 +81,33 @@ export interface PoolOptions<P, R> {
    * @default {@link jsonCodec}
    */
   codec?: Codec<P> | undefined;
-  /** The work of one job; see {@link Handler}. */
-  handler: Handler<P, R>;
+  /**
+   * The work of one job: a function (see {@link Handler}), run on the
+   * pool's thread; or a module, a `URL` (`new URL('./resize.js',
+   * import.meta.url)`), a `file:` or `data:` URL string or an absolute
+   * path, whose default export is called as a handler is, on a thread of
+   * `@gochan/threads` (Node only; loaded only then). A module handler gets
+   * the job (`id`, `payload`, `attempt`), a context of its thread's own
+   * (cancelled, with its signal aborted, when the job's is here; same
+   * deadline) and `{ id, state, job }` for its worker; payloads and results
+   * cross by structured clone. See the README's "Handlers on every core".
+   */
+  handler: Handler<P, R> | URL | string;
+  /**
+   * With a module handler: the threads jobs run on, `@gochan/threads`'
+   * GOMAXPROCS, set when the first job starts. Process-wide, as Go's
+   * `runtime.GOMAXPROCS` is. `workers` still bounds the jobs in flight; with
+   * more workers than threads, threads are shared.
+   * @default GOMAXPROCS: the `GOMAXPROCS` environment variable, else the cores
+   */
+  threads?: number | undefined;
+  /**
+   * With a module handler: Node's `resourceLimits` for the threads started
+   * from the first job on (process-wide, `@gochan/threads`'
+   * setResourceLimits). A handler that goes past them kills its thread: its
+   * job fails as a crash, with an error that says it ran out of memory.
+   */
+  resourceLimits?: ThreadLimits | undefined;
   /**
    * The parent of the pool's context. Cancelling it stops the pool as a
    * shutdown with no time left would: running handlers see their context
@@ -118,6 +144,8 @@ export interface ResolvedOptions<P, R> {
   workers: number;
   queueSize: number;
   handler: Handler<P, R>;
+  /** With a module handler: its hand-off to threads, closed at shutdown. */
+  threaded: { close(): Promise<void> } | undefined;
   ctx: Context | undefined;
   onError: ErrorHandler<P>;
   observer: PoolObserver<P> | undefined;
@@ -152,9 +180,7 @@ export function resolveOptions<P, R>(options: PoolOptions<P, R>): ResolvedOption
   const { workers, queueSize = DEFAULT_QUEUE_SIZE, handler, ctx, onError = logError, observer } = options;
   checkInteger('workers', workers, 1, 'a positive integer');
   checkInteger('queueSize', queueSize, 0, 'a non-negative integer');
-  if (typeof handler !== 'function') {
-    throw new TypeError(`Expected \`handler\` to be a function, got ${describe(handler)}`);
-  }
+  const threaded = resolveThreaded(options);
   if (ctx !== undefined && !isContext(ctx)) {
     throw new TypeError(`Expected \`ctx\` to be a Context, got ${describe(ctx)}`);
   }
@@ -165,7 +191,36 @@ export function resolveOptions<P, R>(options: PoolOptions<P, R>): ResolvedOption
     throw new TypeError(`Expected \`observer\` to be an object of event methods, got ${describe(observer)}`);
   }
   const metrics = resolveMetrics(options.metrics);
-  return { workers, queueSize, handler, ctx, onError, observer, metrics, stored: resolveStored(options, workers, queueSize) };
+  const resolved = threaded === undefined ? (handler as Handler<P, R>) : threaded.handler;
+  return { workers, queueSize, handler: resolved, threaded, ctx, onError, observer, metrics, stored: resolveStored(options, workers, queueSize) };
+}
+
+/**
+ * The handler's kind, checked: a function as it is, or a module (a URL, a
+ * URL string, an absolute path) with its `threads` and `resourceLimits`,
+ * each refused with a function handler, where it would mean nothing.
+ */
+function resolveThreaded<P, R>(options: PoolOptions<P, R>): ThreadHandOff<P, R> | undefined {
+  const { handler, threads, resourceLimits } = options;
+  if (typeof handler === 'function') {
+    for (const name of ['threads', 'resourceLimits'] as const) {
+      if (options[name] !== undefined) throw new TypeError(`\`${name}\` needs a module \`handler\` (a URL): a function handler runs on the pool's thread`);
+    }
+    return undefined;
+  }
+  let url: string;
+  if (handler instanceof URL) url = handler.href;
+  else if (typeof handler === 'string' && /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(handler)) url = new URL(handler).href;
+  else if (typeof handler === 'string' && handler.startsWith('/')) url = `file://${handler.split('/').map(encodeURIComponent).join('/')}`;
+  else if (typeof handler === 'string') {
+    throw new TypeError(`Expected \`handler\` to be a function or a module's URL or absolute path, got the relative ${JSON.stringify(handler)}; write new URL(${JSON.stringify(handler)}, import.meta.url)`);
+  } else throw new TypeError(`Expected \`handler\` to be a function or a module's URL, got ${describe(handler)}`);
+  if (threads !== undefined) checkInteger('threads', threads, 1, 'a positive integer, at most 255');
+  if (threads !== undefined && threads > 255) throw new RangeError(`Expected \`threads\` to be a positive integer, at most 255, got ${threads}`);
+  if (resourceLimits !== undefined && (typeof resourceLimits !== 'object' || resourceLimits === null)) {
+    throw new TypeError(`Expected \`resourceLimits\` to be an object of Node's resourceLimits, got ${describe(resourceLimits)}`);
+  }
+  return new ThreadHandOff<P, R>(url, threads, resourceLimits);
 }
 
 const STORE_METHODS = ['add', 'claim', 'renew', 'complete', 'fail', 'release', 'waiting', 'changed', 'counts'] as const;

@@ -338,6 +338,7 @@ describe('a pool on a store', () => {
       writesRefused: 0,
       writesUnconfirmed: 0,
       writesAbandoned: 0,
+      crashes: 0,
     });
     await pool.shutdown();
   });

@@ -2,6 +2,7 @@ import { Channel, Timer, describe, pace, recv, select } from '@gochan/channel';
 import { DeadlineExceeded, afterFunc, background, withCancel, type CancelFunc, type Context } from '@gochan/context';
 import { WaitGroup } from '@gochan/waitgroup';
 import { PoolClosedError } from './errors.js';
+import { CANCEL_GRACE_MS } from './grace.js';
 import { JobContext } from './job-context.js';
 import type { ErrorHandler, Handler, Job } from './job.js';
 import { checkJob, checkTimeout, resolveOptions, type PayloadCodec, type PoolOptions } from './options.js';
@@ -42,15 +43,7 @@ import { PoolWorker, type Worker } from './worker.js';
  *    receives one sets it aside for the report and stops.
  */
 
-/**
- * CANCEL_GRACE_MS is how long shutdown waits, after its timeout, for
- * handlers to return once their context is cancelled, before it reports them
- * unfinished: the bounded moment Go's `http.Server.Shutdown` leaves to the
- * caller. Long
- * enough for a handler that honours its context to unwind (an aborted fetch,
- * a cleared timer); short enough not to hold a shutdown hostage.
- */
-export const CANCEL_GRACE_MS = 100;
+export { CANCEL_GRACE_MS };
 
 /** A promise resolved at once, shared: a submit that finds room allocates nothing. */
 const ADDED: Promise<SubmitResult> = Promise.resolve('added');
@@ -109,6 +102,8 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   readonly #ctx: Context;
   readonly #cancel: CancelFunc;
   readonly #handler: Handler<P, R>;
+  /** With a module handler: the hand-off to the worker's goroutines on threads (thread-handler.ts), ended by the report. */
+  readonly #threaded: { close(): Promise<void> } | undefined;
   readonly #onError: ErrorHandler<P>;
   /** Tells the `observer` option of the jobs' moves; undefined without one, and then nothing is timed. */
   readonly #observation: Observation<P> | undefined;
@@ -140,11 +135,12 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    *   function, or a `ctx` that is not a Context.
    */
   constructor(options: PoolOptions<P, R> & PayloadCodec<P>) {
-    const { workers, queueSize, handler, ctx, onError, stored, observer, metrics } = resolveOptions(options);
+    const { workers, queueSize, handler, threaded, ctx, onError, stored, observer, metrics } = resolveOptions(options);
     this.#observation = observer === undefined ? undefined : new Observation(observer);
     this.#metrics = new Metrics(workers, metrics);
     this.#stamps = observer !== undefined && stored === undefined;
     this.#handler = handler;
+    this.#threaded = threaded;
     this.#onError = onError;
     this.#jobs = new Channel<Job<P> | Stamped<P>>(stored === undefined ? queueSize : stored.prefetch);
     // With a store the queue carries jobs only (nothing is stamped): the feeder's channel is this one.
@@ -536,11 +532,9 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     for (const job of unfinished) {
       this.#takeRun(job)?.reject(new PoolClosedError(`Job ${describe(job.id)} did not finish: the pool shut down`));
     }
-    if (this.#feed !== undefined) {
-      // Back to the store, ready at once for the next process; then wait for every write.
-      this.#feed.release(unfinished);
-      await this.#feed.close();
-    }
+    // Back to the store, ready at once for the next process; then wait for every write.
+    if (this.#feed !== undefined) await this.#feed.release(unfinished).close();
+    await this.#threaded?.close();
     const report = { timedOut, unfinished, cutOff, notStarted, stats: this.stats() };
     this.#observation?.shutdown(report);
     return report;

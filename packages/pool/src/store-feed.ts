@@ -1,6 +1,7 @@
 import { describe, type Channel } from '@gochan/channel';
 import { DeadlineExceeded, background, withCancelCause, withDeadline, type Context } from '@gochan/context';
 import type { Codec } from './codec.js';
+import { isCrash } from './crash.js';
 import { LeaseLostError, PoolClosedError } from './errors.js';
 import type { Job } from './job.js';
 import type { StoreStats } from './stats.js';
@@ -19,9 +20,10 @@ import type { ClaimedJob, Store, SubmitResult } from './store.js';
  *  - #held has every job this pool claimed and has not yet settled, released
  *    or lost: in the channel's buffer, in the feeder's hands, or running. Its
  *    size never exceeds workers + prefetch: the feeder claims only for room.
- *  - A job leaves #held exactly once: settled (complete or fail), released
- *    (shutdown), or lost (a renewal found its lease taken). Only the first
- *    of these writes to the store.
+ *  - A job leaves #held exactly once: settled (complete or fail, or a crash
+ *    of its thread, which writes nothing), released (shutdown), or lost (a
+ *    renewal found its lease taken). Only the first of these writes to the
+ *    store.
  *  - The feeder is the channel's only sender, so it alone closes it, once
  *    its loop has ended (Go: the sender closes).
  *  - Within this process, store.waiting() + #adding never passes queueSize
@@ -97,6 +99,13 @@ export interface FeedStats {
   writesUnconfirmed: number;
   /** Writes given up on: the store stayed unreachable until the lease had surely ended; the job runs again after it (at least once). */
   writesAbandoned: number;
+  /**
+   * Jobs whose handler's thread died under them (a module handler: an
+   * uncaught error, process.exit, out of memory, a thread ended): as for a
+   * process that died, nothing is written, the claim runs out, and the store
+   * offers the job again, counting a crash (its maxCrashes caps them).
+   */
+  crashes: number;
 }
 
 export class StoreFeed<P> {
@@ -128,7 +137,7 @@ export class StoreFeed<P> {
   #freed: (() => void) | undefined = undefined;
   /** Set while a renewal is in flight, so that a slow store never sees two at once. */
   #renewing = false;
-  readonly #stats: FeedStats = { held: 0, leasesLost: 0, renewFailures: 0, storeErrors: 0, invalidJobs: 0, writesRetried: 0, writesRefused: 0, writesUnconfirmed: 0, writesAbandoned: 0 };
+  readonly #stats: FeedStats = { held: 0, leasesLost: 0, renewFailures: 0, storeErrors: 0, invalidJobs: 0, writesRetried: 0, writesRefused: 0, writesUnconfirmed: 0, writesAbandoned: 0, crashes: 0 };
   readonly #leaseMs: number;
   /** Tells, once, that the store was closed under the pool. */
   readonly #closedNotice: StoreClosedNotice = new StoreClosedNotice();
@@ -182,7 +191,8 @@ export class StoreFeed<P> {
    * settle writes a finished job's outcome: complete, or fail with a retry
    * after the backoff, or dead once out of attempts (or past its deadline,
    * which a retry cannot meet). A job no longer held (released, lost) is left
-   * to whoever holds it now.
+   * to whoever holds it now; a job whose thread died under it (a crash) is
+   * left to its lease.
    *
    * @returns for a failure written back: when the job is due again (epoch
    *   ms), or 'dead'; else undefined.
@@ -191,6 +201,11 @@ export class StoreFeed<P> {
     const held = this.#take(job);
     if (held === undefined) return undefined;
     const { claim, leaseUntil } = held;
+    if (!ok && isCrash(outcome)) {
+      // Its thread died (crash.ts): left to the lease, as a job whose process died.
+      this.#stats.crashes++;
+      return undefined;
+    }
     if (ok) {
       this.#write('completion', claim.id, () => this.#store.complete(claim), leaseUntil);
       return undefined;
@@ -204,8 +219,8 @@ export class StoreFeed<P> {
     return retryAt ?? 'dead';
   }
 
-  /** release gives held jobs back to the store, ready at once for the next process (a shutdown's unfinished jobs). */
-  release(jobs: readonly Job<P>[]): void {
+  /** release gives held jobs back to the store, ready at once for the next process (a shutdown's unfinished jobs). Returns the feed. */
+  release(jobs: readonly Job<P>[]): this {
     const claims: ClaimedJob[] = [];
     let leaseUntil = 0;
     for (const job of jobs) {
@@ -215,6 +230,7 @@ export class StoreFeed<P> {
       leaseUntil = Math.max(leaseUntil, held.leaseUntil);
     }
     this.#release(claims, leaseUntil);
+    return this;
   }
 
   #release(claims: ClaimedJob[], leaseUntil: number): void {

@@ -41,9 +41,11 @@ describe.runIf(hasRedis)('WorkerPool on RedisStore: worker processes and Redis k
         }),
         async ({ jobs, workers, submitTogether, victim, killAtLine, redisKillMs }) => {
           const queue = `crash-${++runs}`;
+          // The children's handler, every other run: a function on their thread, or a module on @gochan/threads' threads.
+          const handler = runs % 2 === 0 ? 'module' : 'function';
           const leaseMs = 1_000;
           const children = jobs.map((plan, i) =>
-            startChild('test-child-pool.mjs', [server.url, queue, `c${i}`, JSON.stringify({ jobs: plan, workers, submitTogether, leaseMs })]),
+            startChild('test-child-pool.mjs', [server.url, queue, `c${i}`, JSON.stringify({ jobs: plan, workers, submitTogether, leaseMs, handler })]),
           );
           let redisDown = Infinity;
           let redisUp = Infinity;

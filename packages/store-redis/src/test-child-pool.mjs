@@ -21,11 +21,15 @@ const pool = new WorkerPool({
   workers: plan.workers,
   prefetch: 0,
   store,
-  handler: async (job) => {
-    say(`start ${job.id} ${job.attempt}`);
-    await sleep(job.payload);
-    say(`end ${job.id}`);
-  },
+  // plan.handler 'module': the same job on a thread (test-handler-pool.mjs); claims, renewals and completions stay here.
+  handler:
+    plan.handler === 'module'
+      ? new URL('./test-handler-pool.mjs', import.meta.url)
+      : async (job) => {
+          say(`start ${job.id} ${job.attempt}`);
+          await sleep(job.payload);
+          say(`end ${job.id}`);
+        },
 });
 process.on('SIGTERM', async () => {
   await pool.shutdown({ timeout: 5_000 });

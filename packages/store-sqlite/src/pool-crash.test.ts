@@ -1,5 +1,6 @@
 // The pool on a SqliteStore, in a child process killed with SIGKILL during
 // its submits, its handlers or a commit; then restarted here, on the same file.
+// The child's handler is a function, or (every other run) a module run on threads.
 import { WorkerPool } from '@gochan/pool';
 import fc from 'fast-check';
 import { join } from 'node:path';
@@ -30,7 +31,9 @@ describe('WorkerPool on SqliteStore, killed and restarted', () => {
         }),
         async ({ jobs, killAtLine, ...settings }) => {
           const path = join(temp.dir, `pool-${++files}.db`);
-          const plan = { ...settings, jobs: jobs.map((ms, i) => [`job${i}`, ms]) };
+          // The child's handler, every other run: a function on its thread, or a module on @gochan/threads' threads.
+          const handler = files % 2 === 0 ? 'module' : 'function';
+          const plan = { ...settings, handler, jobs: jobs.map((ms, i) => [`job${i}`, ms]) };
           const child = startChild('test-child-pool.mjs', [path, JSON.stringify(plan)]);
           await child.line((l) => l === 'ready');
           const target = 1 + (killAtLine % (3 * jobs.length));
@@ -86,7 +89,7 @@ describe('WorkerPool on SqliteStore, killed and restarted', () => {
           for (const id of live) expect(endedAfter, `kept ${id} did not run after the restart`).toContain(id);
         },
       ),
-      { numRuns: 8 },
+      { numRuns: 10 },
     );
-  }, 150_000);
+  }, 200_000);
 });

@@ -3,7 +3,8 @@
 // running them, until the test kills it. Each event is one line, written
 // with writeSync before the next step: 'submitted <id> <result>' once a
 // submit resolved (durable), 'start <id> <attempt>' as a handler begins,
-// 'end <id>' as it returns.
+// 'end <id>' as it returns. With plan.handler 'module' the handler runs on a
+// thread of @gochan/threads and writes the same lines there.
 //
 //   node test-child-pool.mjs <file> <plan JSON>
 import { WorkerPool } from '@gochan/pool';
@@ -20,11 +21,15 @@ const pool = new WorkerPool({
   workers: plan.workers,
   prefetch: plan.prefetch,
   store,
-  handler: async (job) => {
-    say(`start ${job.id} ${job.attempt}`);
-    await sleep(job.payload);
-    say(`end ${job.id}`);
-  },
+  // plan.handler 'module': the same job on a thread (test-handler-pool.mjs); claims, renewals and completions stay here.
+  handler:
+    plan.handler === 'module'
+      ? new URL('./test-handler-pool.mjs', import.meta.url)
+      : async (job) => {
+          say(`start ${job.id} ${job.attempt}`);
+          await sleep(job.payload);
+          say(`end ${job.id}`);
+        },
 });
 say('ready');
 for (let i = 0; i < plan.jobs.length; i += plan.submitTogether) {

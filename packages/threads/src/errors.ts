@@ -34,3 +34,9 @@ export function describeDeath(thread: number, exitCode: number | undefined, erro
   if (exitCode === undefined) return `thread ${thread} was terminated`;
   return `thread ${thread} exited with code ${exitCode}`;
 }
+
+/** The message of a thread ended by terminate() (goroutine.ts), naming why. */
+export function describeTermination(thread: number, reason: unknown): string {
+  const why = reason instanceof Error ? reason.message : reason === undefined ? 'no reason given' : String(reason);
+  return `thread ${thread} was terminated: ${why}`;
+}

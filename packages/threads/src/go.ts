@@ -8,7 +8,8 @@ import { Scheduler } from './scheduler.js';
 /** The main thread's pool, made on first use. */
 let scheduler: Scheduler | null = null;
 
-function pool(): Scheduler {
+/** @internal The main thread's pool, made on first use (goroutine.ts). */
+export function pool(): Scheduler {
   if (current.worker !== null) throw new Error('threads: internal error: the pool is the main thread\'s');
   if (scheduler === null) {
     host(); // where threads cannot run, the error says why (a page that is not cross-origin isolated: COOP/COEP)
@@ -76,7 +77,8 @@ export function go<R = unknown>(module: URL | string, ...args: unknown[]): Promi
   }
 }
 
-function moduleURL(module: URL | string): string {
+/** @internal A module argument as a URL string, or a TypeError that says what to write. */
+export function moduleURL(module: URL | string): string {
   if (module instanceof URL) return module.href;
   if (typeof module === 'string') {
     const file = host().fileURL(module);

@@ -9,3 +9,4 @@
 export { GOMAXPROCS, close, go, setResourceLimits } from './go.js';
 export { ThreadExitError } from './errors.js';
 export type { ResourceLimits } from './host.js';
+export { spawn, type Goroutine } from './goroutine.js';

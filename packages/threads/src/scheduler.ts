@@ -1,7 +1,7 @@
 import { setThreadRuntime, threadWatcher } from '@gochan/channel';
 import { MAX_THREADS, makeClaimMemory } from './claim.js';
 import { decode, decodeError, encode, encodeError } from './codec.js';
-import { ThreadExitError, describeDeath } from './errors.js';
+import { ThreadExitError, describeDeath, describeTermination } from './errors.js';
 import { defaultProcs } from './gomaxprocs.js';
 import type { HostThread, ThreadLimits } from './host.js';
 import { host } from './hosts.js';
@@ -30,6 +30,8 @@ interface Thread {
   readonly goroutines: Map<number, Started>;
   /** The uncaught error it died of, if any (the 'error' event comes before 'exit'). */
   error: unknown;
+  /** Set by terminate(): why it was ended (goroutine.ts). */
+  terminated?: { reason: unknown };
 }
 
 /** A goroutine placed on a thread: started here (resolve/reject), or for a goroutine on a worker (relay). */
@@ -113,19 +115,41 @@ export class Scheduler implements Goroutines, Watching {
 
   /** go() on the main thread: places a goroutine and returns its result. */
   start(url: string, args: readonly unknown[]): Promise<unknown> {
-    if (this.closing) return Promise.reject(new Error('go: the thread pool is closing (threads.close() was called)'));
+    return this.launch(url, args).result;
+  }
+
+  /** start(), also saying which thread the goroutine went to (undefined: refused before it was placed). */
+  launch(url: string, args: readonly unknown[]): { thread: number | undefined; result: Promise<unknown> } {
+    if (this.closing) return { thread: undefined, result: Promise.reject(new Error('go: the thread pool is closing (threads.close() was called)')) };
     const thread = this.pick();
     const op = this.nextOp++;
     let wire: unknown[];
     try {
       wire = args.map((arg) => encode(arg, this.runtime, thread.id));
     } catch (error) {
-      return Promise.reject(error);
+      return { thread: undefined, result: Promise.reject(error) };
     }
-    return new Promise((resolve, reject) => {
+    const result = new Promise((resolve, reject) => {
       this.place(thread, op, { resolve, reject, relay: null });
       this.runtime.post({ t: 'go', to: thread.id, from: 0, op, url, args: wire });
     });
+    return { thread: thread.id, result };
+  }
+
+  /**
+   * Ends thread `id` for `reason` (goroutine.ts): no goroutine is placed on
+   * it from now on, and once it has exited its goroutines fail as for any
+   * death, with a ThreadExitError whose cause is `reason`. False if no such
+   * thread lives.
+   */
+  async terminate(id: number, reason: unknown): Promise<boolean> {
+    const thread = this.byId.get(id);
+    if (thread === undefined) return false;
+    thread.terminated ??= { reason };
+    const index = this.threads.indexOf(thread);
+    if (index >= 0) this.threads.splice(index, 1);
+    await thread.worker.terminate();
+    return true;
   }
 
   /** A goroutine on a worker called go(): place it as if started here, and send its result back there. */
@@ -297,7 +321,11 @@ export class Scheduler implements Goroutines, Watching {
     if (index >= 0) this.threads.splice(index, 1);
     this.byId.delete(thread.id);
     this.freeRanges.push(thread.range);
-    const reason = new ThreadExitError(thread.id, describeDeath(thread.id, code, thread.error), { cause: thread.error, ...(code === undefined ? {} : { exitCode: code }) });
+    const exitCode = code === undefined ? {} : { exitCode: code };
+    const reason =
+      thread.terminated === undefined
+        ? new ThreadExitError(thread.id, describeDeath(thread.id, code, thread.error), { cause: thread.error, ...exitCode })
+        : new ThreadExitError(thread.id, describeTermination(thread.id, thread.terminated.reason), { cause: thread.terminated.reason, ...exitCode });
     for (const [op, started] of [...thread.goroutines]) {
       this.unplace(thread, op);
       if (started.relay !== null) this.runtime.post({ t: 'ret', to: started.relay.to, op: started.relay.op, e: encodeError(reason, this.runtime, started.relay.to) });

@@ -1,0 +1,2 @@
+// A handler module that forgot its default export.
+export const handler = () => 1;
