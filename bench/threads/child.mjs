@@ -245,13 +245,15 @@ async function memory(threads, values) {
   await pass(values / 10);
   global.gc?.();
   const atTenth = process.memoryUsage().rss;
+  const heapAtTenth = process.memoryUsage().heapUsed;
   await pass(values - values / 10);
   global.gc?.();
   const atEnd = process.memoryUsage().rss;
+  const heapAtEnd = process.memoryUsage().heapUsed;
   jobs.close();
   await Promise.all(workers);
   await close();
-  return { perThreadMB: (started - before) / threads / 2 ** 20, growthMB: (atEnd - atTenth) / 2 ** 20, atTenthMB: atTenth / 2 ** 20, atEndMB: atEnd / 2 ** 20 };
+  return { perThreadMB: (started - before) / threads / 2 ** 20, growthMB: (atEnd - atTenth) / 2 ** 20, atTenthMB: atTenth / 2 ** 20, atEndMB: atEnd / 2 ** 20, heapGrowthMB: (heapAtEnd - heapAtTenth) / 2 ** 20 };
 }
 
 const n = (i) => Number(rest[i]);

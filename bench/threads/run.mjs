@@ -135,7 +135,7 @@ lines.push(
 lines.push('### Targets (issue 19)', '');
 const target = (met, text) => lines.push(`- ${text}: ${met ? 'met' : '**not met**'}.`);
 target(scaling.gochan >= 1.9, `CPU-bound, GOMAXPROCS ${cores} ÷ 1 at least 1.9×: ${x(scaling.gochan)}`);
-target(scaling.gochan >= Math.min(scaling.piscina, scaling.tinypool), `at least piscina's (${x(scaling.piscina)}) and tinypool's (${x(scaling.tinypool)}) scaling: gochan ${x(scaling.gochan)}${scaling.gochan >= Math.max(scaling.piscina, scaling.tinypool) ? '' : scaling.gochan >= Math.min(scaling.piscina, scaling.tinypool) ? ' (above one of them only)' : ''}`);
+target(scaling.gochan >= Math.max(scaling.piscina, scaling.tinypool), `at least piscina's (${x(scaling.piscina)}) and tinypool's (${x(scaling.tinypool)}) scaling: gochan ${x(scaling.gochan)}${scaling.gochan >= Math.max(scaling.piscina, scaling.tinypool) ? '' : scaling.gochan >= Math.min(scaling.piscina, scaling.tinypool) ? ' (above one of them only)' : ''}`);
 target(noop.gochan >= 2 * noop[fastestPool], `no-op values at least 2× the fastest thread pool (${fastestPool}, ${k(noop[fastestPool])}): ${x(noop.gochan / noop[fastestPool])}`);
 lines.push(
   '',
