@@ -1,4 +1,8 @@
-import type { MessagePort } from 'node:worker_threads';
+/** What liveness needs of a worker's port (Node's MessagePort): no Node types, so that the package's declarations need none. */
+interface RefPort {
+  ref(): void;
+  unref(): void;
+}
 
 /*
  * What Go's checkdead knows and a thread pool must ask for: whether anything
@@ -59,7 +63,7 @@ export class WorkerLiveness {
   private armedAt = 0;
 
   constructor(
-    private readonly port: MessagePort,
+    private readonly port: RefPort,
     /** Posts `idle` to the main thread and sends it at once. */
     private readonly tell: (seen: number) => void,
   ) {}
