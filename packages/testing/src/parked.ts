@@ -1,4 +1,4 @@
-import type { ParkReason } from '@gochan/channel';
+import { WaiterList, type ParkReason } from '@gochan/channel';
 
 /*
  * The parked operations a runtime knows of: Go's `allgs` filtered to the
@@ -16,8 +16,8 @@ export class ParkedOperation {
   /** Neighbours in the list; null at the ends and once removed. */
   next: ParkedOperation | null = null;
   prev: ParkedOperation | null = null;
-  /** Whether the operation is still in its list. */
-  listed = false;
+  /** The list it is in; null once removed. */
+  list: ParkedList | null = null;
 
   constructor(
     /** A number, counted from 1 in the order operations parked: the "goroutine N" of the report. */
@@ -31,12 +31,8 @@ export class ParkedOperation {
   ) {}
 }
 
-/** ParkedList is the set of parked operations, oldest first. */
-export class ParkedList {
-  /** The oldest parked operation; null when none is parked. */
-  head: ParkedOperation | null = null;
-  /** The newest parked operation. */
-  tail: ParkedOperation | null = null;
+/** ParkedList is the set of parked operations, oldest first (channel's WaiterList, counted). */
+export class ParkedList extends WaiterList<ParkedOperation> {
   /** How many are parked. */
   size = 0;
   /** The id the next operation gets. */
@@ -45,25 +41,15 @@ export class ParkedList {
   /** Lists a newly parked operation and returns it. */
   add(reason: ParkReason, on: unknown, stack: string | undefined): ParkedOperation {
     const op = new ParkedOperation(this.nextId++, reason, on, stack);
-    op.listed = true;
-    op.prev = this.tail;
-    if (this.tail === null) this.head = op;
-    else this.tail.next = op;
-    this.tail = op;
+    this.push(op);
     this.size++;
     return op;
   }
 
   /** Unlists an operation whose promise has settled; a no-op if it already left. */
-  remove(op: ParkedOperation): void {
-    if (!op.listed) return;
-    const { prev, next } = op;
-    if (prev === null) this.head = next;
-    else prev.next = next;
-    if (next === null) this.tail = prev;
-    else next.prev = prev;
-    op.next = op.prev = null;
-    op.listed = false;
+  override remove(op: ParkedOperation): void {
+    if (op.list === null) return;
+    super.remove(op);
     this.size--;
   }
 
