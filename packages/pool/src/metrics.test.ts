@@ -129,6 +129,8 @@ describe('the pool metrics', () => {
     const pool = new WorkerPool<number, unknown>({ workers: 1, handler: gates.handler, metrics: { sampleEvery: 1, buckets: [0.001, 1] } });
     await pool.submit({ id: 'first', payload: 0 });
     await pool.submit({ id: 'second', payload: 0 });
+    // 'first' is running before the hold begins (its start may wait a macrotask: pacing), so its run spans the hold.
+    await until(() => pool.stats().workers[0]?.jobId === 'first');
     const held = await hold(30);
     gates.open('first');
     gates.open('second');
