@@ -11,7 +11,7 @@
 //    piscina and tinypool at cores, Go's pool (go/main.go) at 1 and cores.
 //  - No-op jobs, 1,024 in flight: the threaded pool against tinypool and piscina.
 //  - The event loop's delay (monitorEventLoopDelay, 1 ms resolution) while
-//    the CPU jobs run, on the threaded pool; and, for contrast, the same
+//    the CPU jobs run, 8 in flight, on the threaded pool; and, for contrast, the same
 //    pool with a function handler (the jobs on the event loop's thread).
 //  - The function-handler pool against fastq is bench/pool's (`pnpm bench
 //    pool`: "gochan (trySubmit first)" against "fastq (promise)" at 4 and 64
@@ -104,7 +104,7 @@ const lines = [
   `| tinypool, ${CORES} threads, ${1024 / CORES} tasks a thread at once | ${fmt(rate('noop tinypool'))} | **${x(rate('noop pool'), rate('noop tinypool'))}** |`,
   `| piscina, ${CORES} threads, ${1024 / CORES} tasks a thread at once | ${fmt(rate('noop piscina'))} | ${x(rate('noop pool'), rate('noop piscina'))} |`,
   '',
-  '| event loop while CPU jobs run | longest delay | p99 | mean | longest gap of a 1 ms interval |',
+  '| event loop while CPU jobs run (8 in flight, as a server\'s requests arrive) | longest delay | p99 | mean | longest gap of a 1 ms interval |',
   '|---|---|---|---|---|',
   delayRow(`module handler, ${CORES} threads`, 'eventloop pool', true),
   delayRow("function handler (the jobs on the event loop's thread)", 'eventloop pool-function', false),

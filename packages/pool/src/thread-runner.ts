@@ -1,4 +1,4 @@
-import { describe, type Channel } from '@gochan/channel';
+import { describe, type Channel, type RecvResult } from '@gochan/channel';
 import type { Context } from '@gochan/context';
 import type { Handler } from './job.js';
 import { wireError, type ThreadJob, type ThreadOutcome } from './thread-wire.js';
@@ -28,14 +28,23 @@ export default async function runJobs(handlerURL: string, workerId: number, jobs
   const run = handler as Handler<unknown, unknown>;
   let ran = 0;
   let ctx: Context | undefined;
+  // The receive of the next job is asked for as soon as the handler has
+  // returned, before its outcome's send is answered: the goroutines of a
+  // thread take turns on it, and one whose handler computes holds the
+  // thread's event loop, so a lane that asked only after its send resolved
+  // would have its next job travel while the thread sits idle. The worker
+  // sends the next job only once it has this one's outcome, so a lane still
+  // holds at most one job (the receive waits until then).
+  let next = ask(jobs);
   for (;;) {
     let item: ThreadJob<unknown>;
     try {
-      const [received, ok] = await jobs.recv();
+      const [received, ok] = await next;
       if (!ok) return ran;
       item = received;
     } catch (error) {
       // The job could not cross (a payload structured clone refuses): it fails alone.
+      next = ask(jobs);
       await results.send([false, wireError(error)]);
       continue;
     }
@@ -50,6 +59,7 @@ export default async function runJobs(handlerURL: string, workerId: number, jobs
     } catch (error) {
       outcome = [false, wireError(error)];
     }
+    next = ask(jobs);
     try {
       await results.send(outcome);
     } catch (error) {
@@ -58,3 +68,12 @@ export default async function runJobs(handlerURL: string, workerId: number, jobs
     }
   }
 }
+
+/** Asks for the next job; a receive that fails before it is awaited (a payload that cannot cross) is not an unhandled rejection, which would end the thread. */
+function ask(jobs: Channel<ThreadJob<unknown>>): Promise<RecvResult<ThreadJob<unknown>>> {
+  const next = jobs.recv();
+  next.catch(ignore);
+  return next;
+}
+
+function ignore(): void {}

@@ -34,14 +34,14 @@ export interface Crossing {
 /** encode prepares `value` for `to`; the result is what postMessage clones. */
 export function encode(value: unknown, crossing: Crossing, to: number): Wire {
   if (typeof value !== 'object' || value === null) return value;
-  if (!holdsReference(value, new Set())) return value;
+  if (!find(value, isReference, null)) return value;
   return replace(value, crossing, to, new Map());
 }
 
 /** decode rebuilds what encode prepared. */
 export function decode(wire: Wire, crossing: Crossing): unknown {
   if (typeof wire !== 'object' || wire === null) return wire;
-  if (!holdsTag(wire, new Set())) return wire;
+  if (!find(wire, isTagged, null)) return wire;
   return restore(wire, crossing, new Map());
 }
 
@@ -51,37 +51,52 @@ function isWalked(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-function holdsReference(value: object, seen: Set<object>): boolean {
-  if (value instanceof Channel || isContext(value)) return true;
-  if (!isWalked(value) || seen.has(value)) return false;
-  seen.add(value);
-  for (const item of children(value)) {
-    if (typeof item === 'object' && item !== null && holdsReference(item, seen)) return true;
-  }
-  return false;
+/** What encode looks for: a channel or a context, anywhere. */
+function isReference(value: object): boolean {
+  return value instanceof Channel || isContext(value);
 }
 
-function holdsTag(value: object, seen: Set<object>): boolean {
-  if (!isWalked(value) || seen.has(value)) return false;
-  if (!Array.isArray(value) && !(value instanceof Map) && !(value instanceof Set) && TAG in value) return true;
-  seen.add(value);
-  for (const item of children(value)) {
-    if (typeof item === 'object' && item !== null && holdsTag(item, seen)) return true;
-  }
-  return false;
+/** What decode looks for: a plain object carrying TAG. */
+function isTagged(value: object): boolean {
+  return !Array.isArray(value) && !(value instanceof Map) && !(value instanceof Set) && isWalked(value) && TAG in value;
 }
 
-function* children(value: object): Iterable<unknown> {
-  if (value instanceof Map) {
+/**
+ * Whether `value` or anything inside it (arrays, plain objects, Maps, Sets)
+ * is what `match` looks for. Every message's value is walked once, so the
+ * walk allocates nothing for a value that holds no object within it (a
+ * pool's job tuple of an id and a payload): `seen`, which stops a cycle, is
+ * made only when the walk first goes down into an object inside another.
+ */
+function find(value: object, match: (value: object) => boolean, seen: Set<object> | null): boolean {
+  if (match(value)) return true;
+  if (!isWalked(value)) return false;
+  if (seen !== null) {
+    if (seen.has(value)) return false;
+    seen.add(value);
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' && item !== null && find(item, match, (seen ??= new Set([value])))) return true;
+    }
+  } else if (value instanceof Map) {
     for (const [k, v] of value) {
-      yield k;
-      yield v;
+      if (typeof k === 'object' && k !== null && find(k, match, (seen ??= new Set([value])))) return true;
+      if (typeof v === 'object' && v !== null && find(v, match, (seen ??= new Set([value])))) return true;
     }
   } else if (value instanceof Set) {
-    yield* value;
+    for (const item of value) {
+      if (typeof item === 'object' && item !== null && find(item, match, (seen ??= new Set([value])))) return true;
+    }
   } else {
-    for (const key of Object.keys(value)) yield (value as Record<string, unknown>)[key];
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const item: unknown = (value as Record<string, unknown>)[key];
+      if (typeof item === 'object' && item !== null && find(item, match, (seen ??= new Set([value])))) return true;
+    }
   }
+  return false;
 }
 
 function replace(value: unknown, crossing: Crossing, to: number, memo: Map<object, unknown>): unknown {

@@ -25,6 +25,7 @@ const FREE = 9;
 const IDLE = 10;
 const DUMP = 11;
 const WATCH = 12;
+const SERVE = 13;
 
 /** Appends `message` to the batch `out`. */
 export function pack(message: Message, out: unknown[]): void {
@@ -73,6 +74,9 @@ export function pack(message: Message, out: unknown[]): void {
       return;
     case 'watch':
       out.push(WATCH, message.to, message.entry);
+      return;
+    case 'serve':
+      out.push(SERVE, message.to, message.from, message.on);
       return;
   }
 }
@@ -147,6 +151,10 @@ export function unpack(batch: readonly unknown[], each: (message: Message) => vo
       case WATCH:
         each({ t: 'watch', to: f[at + 1], entry: f[at + 2] });
         at += 3;
+        break;
+      case SERVE:
+        each({ t: 'serve', to: f[at + 1], from: f[at + 2], on: f[at + 3] });
+        at += 4;
         break;
       default:
         throw new TypeError(`threads: a batch holds an unknown frame ${String(f[at])} at ${at}`);

@@ -53,7 +53,10 @@ export class WorkerLiveness {
   sent = 0;
   /** `received` when the event loop last emptied; -1 before that, or while not watching. */
   idleAt = -1;
+  /** Whether the thread reports its emptyings: while a watcher runs, or while it serves channels. */
   private watching = false;
+  private watched = false;
+  private serving = false;
   /** Whether the port is ref'd by us: from an emptying until SETTLE_MS after the next batch. */
   private held = false;
   /** Unrefs the port once SETTLE_MS pass without a batch (unref'd itself; refreshed, never reallocated). */
@@ -70,11 +73,27 @@ export class WorkerLiveness {
 
   /** A deadlock watcher runs: the port stops keeping the thread alive while it computes, so that 'beforeExit' comes. */
   start(): void {
-    if (this.watching) return;
-    this.watching = true;
-    this.held = false;
-    this.port.unref();
-    process.on('beforeExit', this.emptied);
+    this.watched = true;
+    this.update();
+  }
+
+  /** The watcher stopped: unless the thread serves channels, the port keeps it alive again, as its listener does. */
+  stop(): void {
+    this.watched = false;
+    this.update();
+  }
+
+  /**
+   * The thread began (true) or ceased (false) to be home to channels that
+   * other threads hold. While it is, with or without a watcher, it says
+   * when its loop empties, and the main thread keeps it up until then: a
+   * timer here that will send on one of them (the goroutine that made it
+   * having returned) is work Go would wait for, which the main thread
+   * cannot see. A thread that homes no such channel pays nothing.
+   */
+  serve(on: boolean): void {
+    this.serving = on;
+    this.update();
   }
 
   /** The port's listener was attached, which refs it: unref it again while watching. */
@@ -82,12 +101,18 @@ export class WorkerLiveness {
     if (this.watching && !this.held) this.port.unref();
   }
 
-  /** The watcher stopped: the port keeps the thread alive again, as its listener does. */
-  stop(): void {
-    if (!this.watching) return;
-    this.watching = false;
-    this.idleAt = -1;
+  /** Starts or stops the reports as `watched || serving` says. */
+  private update(): void {
+    const on = this.watched || this.serving;
+    if (on === this.watching) return;
+    this.watching = on;
     this.held = false;
+    if (on) {
+      this.port.unref();
+      process.on('beforeExit', this.emptied);
+      return;
+    }
+    this.idleAt = -1;
     this.armed = false;
     if (this.settle !== null) clearTimeout(this.settle);
     process.off('beforeExit', this.emptied);

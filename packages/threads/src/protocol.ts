@@ -50,8 +50,10 @@ export type Message =
   | { t: 'free'; to: number; from: number; id: number; count: number }
   /** A thread died (sent by the main thread to every other): fail and withdraw what involved it. */
   | { t: 'died'; to: number; thread: number; reason: WireError }
-  /** A worker's event loop emptied after it had read `seen` batches from the main thread (only while a deadlock watcher runs: liveness.ts). */
+  /** A worker's event loop emptied after it had read `seen` batches from the main thread (while a deadlock watcher runs, or while it serves channels: liveness.ts). */
   | { t: 'idle'; to: number; from: number; seen: number }
+  /** A worker began (true) or ceased (false) to be home to channels other threads hold: while it is, the main thread keeps it up until it says it is idle (liveness.ts). */
+  | { t: 'serve'; to: number; from: number; on: boolean }
   /** Write this thread's report for a dump into `buf` and wake the requester, who waits at most `ms` (dumps.ts). */
   | { t: 'dump'; to: number; from: number; ms: number; buf: SharedArrayBuffer }
   /** A deadlock watcher started (the module every thread loads to record its parks) or stopped (null). */

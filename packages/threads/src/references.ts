@@ -45,6 +45,12 @@ export class Exports {
   private readonly holders = new Map<number, Map<number, number>>();
   private readonly ids = new WeakMap<Channel<unknown>, number>();
   private nextId = 1;
+  /**
+   * Told when this thread begins (true) or ceases (false) to be home to a
+   * channel another thread holds: a worker then must stay up while it can
+   * still send on one (liveness.ts). Null on the main thread.
+   */
+  onServing: ((on: boolean) => void) | null = null;
 
   /** The id of `channel`, counted as one more reference held by thread `to`. */
   export(channel: Channel<unknown>, to: number): number {
@@ -56,6 +62,7 @@ export class Exports {
     if (!this.channels.has(id)) {
       this.channels.set(id, channel);
       this.holders.set(id, new Map());
+      if (this.channels.size === 1) this.onServing?.(true);
     }
     this.add(id, to, 1);
     return id;
@@ -112,6 +119,7 @@ export class Exports {
     if (byThread.size > 0) return;
     this.holders.delete(id);
     this.channels.delete(id);
+    if (this.channels.size === 0) this.onServing?.(false);
   }
 }
 

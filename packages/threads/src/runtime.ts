@@ -27,6 +27,8 @@ export interface Watching {
   emptied(from: number, seen: number): void;
   /** A watcher started (the module to load) or stopped (a worker). */
   watch(entry: string | null): void;
+  /** A worker began or ceased to be home to channels other threads hold (main thread). */
+  serving(from: number, on: boolean): void;
 }
 
 /**
@@ -135,6 +137,8 @@ export class Runtime implements Crossing {
         return this.dumps.answer(message);
       case 'watch':
         return this.watching?.watch(message.entry);
+      case 'serve':
+        return this.watching?.serving(message.from, message.on);
     }
   }
 

@@ -26,6 +26,8 @@ interface Thread {
   readonly traffic: Traffic;
   /** Whether the worker is ref'd now. */
   refd: boolean;
+  /** Whether it is home to channels other threads hold (its `serve` messages): kept up, then, until it says it is idle. */
+  serving: boolean;
   /** Goroutines placed on it and not yet returned. */
   readonly goroutines: Map<number, Started>;
   /** The uncaught error it died of, if any (the 'error' event comes before 'exit'). */
@@ -99,6 +101,15 @@ export class Scheduler implements Goroutines, Watching {
     const thread = this.byId.get(from);
     if (thread === undefined) return;
     thread.traffic.idleAfter(seen);
+    this.keep(thread);
+  }
+
+  /** Thread `from` began or ceased to be home to channels other threads hold: while it is, it is kept up until it says it is idle. */
+  serving(from: number, on: boolean): void {
+    const thread = this.byId.get(from);
+    if (thread === undefined) return;
+    thread.serving = on;
+    if (on && this.watchEntry === null) thread.traffic.reset();
     this.keep(thread);
   }
 
@@ -273,10 +284,10 @@ export class Scheduler implements Goroutines, Watching {
       postMessage: (batch: unknown): void => {
         worker.port.postMessage(batch);
         traffic.sent++;
-        if (this.watchEntry !== null) this.keep(thread);
+        if (this.watchEntry !== null || thread.serving) this.keep(thread);
       },
     };
-    const thread: Thread = { id, range, worker, port: worker.port, out, traffic, refd: false, goroutines: new Map(), error: undefined };
+    const thread: Thread = { id, range, worker, port: worker.port, out, traffic, refd: false, serving: false, goroutines: new Map(), error: undefined };
     this.threads.push(thread);
     this.keep(thread);
     this.byId.set(id, thread);
@@ -302,13 +313,15 @@ export class Scheduler implements Goroutines, Watching {
   }
 
   /**
-   * Refs or unrefs `thread`: ref'd while goroutines are placed on it; while a
-   * deadlock watcher runs, while it is not idle instead (goroutines or none:
-   * one that only serves channels may have a message to answer), so that the
-   * main thread's loop empties when every thread's has (liveness.ts).
+   * Refs or unrefs `thread`: ref'd while goroutines are placed on it, or
+   * while it is home to channels other threads hold and has not said it is
+   * idle (a timer there may still send on one); while a deadlock watcher
+   * runs, while it is not idle instead (goroutines or none: one that only
+   * serves channels may have a message to answer), so that the main
+   * thread's loop empties when every thread's has (liveness.ts).
    */
   private keep(thread: Thread): void {
-    const ref = this.watchEntry === null ? thread.goroutines.size > 0 : !thread.traffic.idle;
+    const ref = this.watchEntry === null ? thread.goroutines.size > 0 || (thread.serving && !thread.traffic.idle) : !thread.traffic.idle;
     if (ref === thread.refd) return;
     thread.refd = ref;
     if (ref) thread.worker.ref();

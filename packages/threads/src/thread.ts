@@ -76,11 +76,19 @@ await startThread(
   async (made) => {
     runtime = made;
     runtime.dumps.counts = liveness;
+    // Home to channels other threads hold: this thread says when its loop
+    // empties, and the main thread keeps it up until then (liveness.ts). The
+    // `serve` leaves before the message whose value exported the channel.
+    runtime.home.exports.onServing = (on) => {
+      liveness.serve(on);
+      runtime.post({ t: 'serve', to: 0, from: data.id, on });
+    };
     runtime.watching = {
       emptied() {},
       watch(next) {
         void watchWith(next);
       },
+      serving() {},
     };
     // The watcher's module, once loaded, registers itself (setThreadWatcher),
     // which starts or stops the liveness reports through the seam.
