@@ -8,7 +8,10 @@
 // `valgrind --tool=callgrind node --single-threaded`, which checks the count
 // and sum its receivers got; the empty child's count is taken off. A ref's
 // channel sources come from `git archive` and are compiled into a temporary
-// folder; "now" is the workspace's build (run `pnpm build` first).
+// folder with that ref's own compiler options (its packages/channel/tsconfig.json
+// and tsconfig.base.json: the channel compiles class fields as constructor
+// assignments, which changes the count by percents); "now" is the workspace's
+// build (run `pnpm build` first).
 //
 // Needs valgrind (Debian: `apt-get install valgrind`). Environment:
 // CHANNEL_REFS (comma-separated, default 83a4a30,b61e1d8),
@@ -27,20 +30,22 @@ const WORKLOADS = (process.env.CHANNEL_WORKLOADS ?? 'recv,ping-pong,fan-in').spl
 function build(ref) {
   const dir = mkdtempSync(join(os.tmpdir(), 'channel-baseline-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  execFileSync('sh', ['-c', `git -C '${root}' archive '${ref}' packages/channel/src | tar -x -C '${dir}'`]);
+  const files = 'packages/channel/src packages/channel/tsconfig.json tsconfig.base.json';
+  execFileSync('sh', ['-c', `git -C '${root}' archive '${ref}' ${files} | tar -x -C '${dir}'`]);
   const src = join(dir, 'packages/channel/src');
   const out = join(dir, 'packages/channel/dist');
+  // The ref's package configuration (useDefineForClassFields and all), made to emit JavaScript only.
   writeFileSync(
-    join(dir, 'packages/channel/tsconfig.json'),
+    join(dir, 'packages/channel/tsconfig.count.json'),
     JSON.stringify({
-      extends: join(root, 'tsconfig.base.json'),
+      extends: './tsconfig.json',
       compilerOptions: { composite: false, declaration: false, declarationMap: false, sourceMap: false, isolatedDeclarations: false, noEmit: false, rootDir: src, outDir: out, lib: ['ES2022', 'ESNext.Disposable', 'DOM'], types: [] },
       include: [join(src, '*.ts')],
       exclude: [join(src, '*.test.ts'), join(src, 'test-*.ts'), join(src, '*.test-d.ts')],
     }),
   );
   writeFileSync(join(dir, 'packages/channel/package.json'), JSON.stringify({ type: 'module' }));
-  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'packages/channel/tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'packages/channel/tsconfig.count.json')], { stdio: 'inherit' });
   return join(out, 'index.js');
 }
 
