@@ -176,7 +176,11 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
     const promise = promiseFor<void>(waiter);
     this.sendq.enqueue(waiter);
     if (signal !== undefined) listen(waiter, signal);
-    return hooks === null ? promise : hooks.park(promise, 'chan send', this); // seam: park
+    // The hooks read once: every read of an imported binding is checked for
+    // its temporal dead zone, in bytecode that counts against the inlining
+    // budget of send's callers (as in recv and next).
+    const seam = hooks;
+    return seam === null ? promise : seam.park(promise, 'chan send', this); // seam: park
   }
 
   /**
@@ -219,7 +223,8 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
     const promise = promiseFor<RecvResult<T>>(waiter);
     this.recvq.enqueue(waiter);
     if (signal !== undefined) listen(waiter, signal);
-    return hooks === null ? promise : hooks.park(promise, 'chan receive', this); // seam: park
+    const seam = hooks; // read once, as in send
+    return seam === null ? promise : seam.park(promise, 'chan receive', this); // seam: park
   }
 
   /**
@@ -305,9 +310,8 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
       return value;
     }
     if (sender === null) return NONE as T;
-    const waiting = sender;
-    wakeSender(waiting, false);
-    return waiting.value as T;
+    wakeSender(sender, false);
+    return sender.value as T;
   }
 
   /**

@@ -1,5 +1,4 @@
 import type { SelectWait } from './select-wait.js';
-import { dequeueShared } from './claimed.js';
 
 /** What a parked operation is waiting to do; decides how it is woken. */
 export const RECV = 0; // a recv(): settles with [value, ok]
@@ -94,14 +93,14 @@ export class WaitQueue<T = unknown> {
 
   /**
    * Unlinks and returns the longest-waiting waiter, or null. Small enough to
-   * be inlined into every send and receive. A waiter of a select whose claim
-   * is external (SHARED) is returned only once that claim is won; one whose
-   * select has already run elsewhere is dropped on the way (claimed.ts).
+   * be inlined into every send and receive. A queue that has ever held a
+   * waiter of a select whose claim is external (SHARED) is a SharedWaitQueue
+   * (claimed.ts), whose dequeue wins that claim first: this one, of every
+   * queue that never has, has no test for it.
    */
   dequeue(): Waiter<T> | null {
     const waiter = this.head;
     if (waiter === null) return null;
-    if (waiter.kind === SHARED) return dequeueShared(this);
     const next = waiter.next as Waiter<T>;
     if (next === waiter) {
       this.head = null;
