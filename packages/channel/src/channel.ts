@@ -217,7 +217,7 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
         return wait === null ? Promise.resolve(result) : resumeWith(wait, result);
       }
     }
-    if (this.isClosed) return pacedWith<RecvResult<T>>(CLOSED_RESULT);
+    if (this.isClosed) return recvClosed();
     // Park (Go's gopark): one waiter and one promise; a signal only if given.
     const waiter = new Waiter<T>(RECV, undefined, null, 0);
     const promise = promiseFor<RecvResult<T>>(waiter);
@@ -391,6 +391,15 @@ function failSender<T>(waiter: Waiter<T>, error: ClosedChannelError): void {
     waiter.unlisten();
     waiter.reject(error);
   }
+}
+
+/**
+ * A receive's result on a closed, drained channel; out of line, it is never
+ * hot, and its bytecode would count against the inlining budget of every
+ * function that recv() is inlined into (see recv() in select.ts).
+ */
+function recvClosed(): Promise<RecvResult<never>> {
+  return pacedWith(CLOSED_RESULT);
 }
 
 /** The rejection of a send on a closed channel; out of line, it is never hot. */
