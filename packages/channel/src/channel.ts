@@ -210,7 +210,7 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
     // Go's chanrecv: a value in the buffer or a waiting sender? closed? park.
     if (this.buffer.length > 0 || this.sendq.head !== null) {
       const value = this.take();
-      if (value !== NONE) {
+      if (typeof value !== 'symbol' || value !== NONE) {
         // pace() and Promise.resolve here, beside the array literal: see pacedWith.
         const wait = pace();
         const result: RecvResult<T> = [value, true];
@@ -237,7 +237,7 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
   tryRecv(): RecvResult<T> | undefined {
     if (this.buffer.length > 0 || this.sendq.head !== null) {
       const value = this.take();
-      if (value !== NONE) return [value, true];
+      if (typeof value !== 'symbol' || value !== NONE) return [value, true];
     }
     return this.isClosed ? CLOSED_RESULT : undefined;
   }
@@ -435,7 +435,7 @@ class ChannelIterator<T> implements AsyncIterableIterator<T> {
     const channel = this.channel;
     if (channel.buffer.length > 0 || channel.sendq.head !== null) {
       const value = channel.take();
-      if (value !== NONE) return pacedWith<IteratorResult<T>>({ value, done: false });
+      if (typeof value !== 'symbol' || value !== NONE) return pacedWith<IteratorResult<T>>({ value, done: false });
     }
     if (channel.isClosed) return pacedWith<IteratorResult<T>>(DONE);
     const waiter = new Waiter<T>(NEXT, undefined, null, 0);

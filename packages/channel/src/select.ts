@@ -264,7 +264,7 @@ function runCase(cases: readonly Case[], index: number): [number, unknown, boole
     // Ready means a value, a waiting sender, or closed (then drained).
     if (channel.buffer.length > 0 || channel.sendq.head !== null) {
       const value = channel.take();
-      if (value !== NONE) return [index, value, true];
+      if (typeof value !== 'symbol' || value !== NONE) return [index, value, true]; // see NONE
       if (!channel.isClosed) return null;
     }
     return [index, undefined, false];

@@ -6,7 +6,15 @@ export const NEXT = 1; // an async iterator's next(): settles with { value, done
 export const SEND = 2; // a send(): settles with undefined
 export const CASE = 3; // one case of a select: its SelectWait settles the select
 export const SHARED = 4; // one case of a select whose one-shot claim is external (claimed.ts): a CASE that must win that claim first
-/** What take() returns when the senders it found were all stale (SHARED waiters whose select ran elsewhere). */
+/**
+ * What take() returns when the senders it found were all stale (SHARED
+ * waiters whose select ran elsewhere). Callers test `typeof value !==
+ * 'symbol' || value !== NONE`: the typeof is a map check, and it keeps the
+ * comparison's type feedback to symbols, where the optimizing compiler
+ * compares references; compared with numbers, say, a bare `value !== NONE`
+ * is a call of the generic StrictEqual builtin on every receive (measured:
+ * 14 M instructions in a million-value recv loop, absent before NONE).
+ */
 export const NONE: unique symbol = Symbol('none');
 export type WaiterKind = typeof RECV | typeof NEXT | typeof SEND | typeof CASE | typeof SHARED;
 
