@@ -15,7 +15,15 @@
 //
 // Needs valgrind (Debian: `apt-get install valgrind`). Environment:
 // CHANNEL_REFS (comma-separated, default 83a4a30,b61e1d8),
-// CHANNEL_WORKLOADS (default recv,ping-pong,fan-in).
+// CHANNEL_WORKLOADS (default recv,ping-pong,fan-in),
+// CHANNEL_CLOCK=frozen: Date.now() returns 0 in the child, so that pace()
+// never ends a slice. Under valgrind a slice of 1 ms holds some fifty times
+// fewer operations than natively, and how many depends on the machine's
+// load (a descheduled process's clock runs on): the gates, macrotasks and
+// clock reads of pacing are then a load-dependent share of the count. With
+// the clock frozen they are gone, and what is left is the send, receive and
+// select paths themselves, the same from one run to the next within about
+// 0.5%.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +32,8 @@ import { join } from 'node:path';
 const root = new URL('../../', import.meta.url).pathname;
 const child = new URL('./child.mjs', import.meta.url).pathname;
 const REFS = (process.env.CHANNEL_REFS ?? '83a4a30,b61e1d8').split(',');
+const FROZEN = process.env.CHANNEL_CLOCK === 'frozen';
+if (!FROZEN && process.env.CHANNEL_CLOCK !== undefined) throw new Error(`CHANNEL_CLOCK: expected frozen or nothing, got ${process.env.CHANNEL_CLOCK}`);
 const WORKLOADS = (process.env.CHANNEL_WORKLOADS ?? 'recv,ping-pong,fan-in').split(',');
 
 /** Compiles packages/channel/src at `ref` into a temporary folder; returns its index module. */
@@ -51,7 +61,8 @@ function build(ref) {
 
 /** Instructions callgrind counted for one child run; the child itself checks what its receivers got. */
 function count(args, env = {}) {
-  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', child, ...args], {
+  const clock = FROZEN ? ['--import', 'data:text/javascript,Date.now=()=>0'] : [];
+  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...clock, child, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
   });
@@ -65,7 +76,7 @@ function count(args, env = {}) {
 const builds = [['now', undefined], ...REFS.map((ref) => [ref, build(ref)])];
 const empty = count(['--empty']);
 const M = (n) => `${(n / 1e6).toFixed(0)} M`;
-console.log(`empty child: ${M(empty)} instructions (taken off every count below)`);
+console.log(`empty child: ${M(empty)} instructions (taken off every count below)${FROZEN ? '; clock frozen (no pacing)' : ''}`);
 console.log(`| workload | ${builds.map(([name]) => name).join(' | ')} | ${REFS.map((ref) => `now ÷ ${ref}`).join(' | ')} |`);
 console.log(`|---|${builds.map(() => '---:').join('|')}|${REFS.map(() => '---:').join('|')}|`);
 for (const workload of WORKLOADS) {
