@@ -8,11 +8,22 @@
 // `valgrind --tool=callgrind node --single-threaded`, which checks the count
 // and sum its receivers got; the empty child's count is taken off. A ref's
 // channel sources come from `git archive` and are compiled into a temporary
-// folder; "now" is the workspace's build (run `pnpm build` first).
+// folder with that ref's own compiler options (its packages/channel/tsconfig.json
+// and tsconfig.base.json: the channel compiles class fields as constructor
+// assignments, which changes the count by percents); "now" is the workspace's
+// build (run `pnpm build` first).
 //
 // Needs valgrind (Debian: `apt-get install valgrind`). Environment:
 // CHANNEL_REFS (comma-separated, default 83a4a30,b61e1d8),
-// CHANNEL_WORKLOADS (default recv,ping-pong,fan-in).
+// CHANNEL_WORKLOADS (default recv,ping-pong,fan-in),
+// CHANNEL_CLOCK=frozen: Date.now() returns 0 in the child, so that pace()
+// never ends a slice. Under valgrind a slice of 1 ms holds some fifty times
+// fewer operations than natively, and how many depends on the machine's
+// load (a descheduled process's clock runs on): the gates, macrotasks and
+// clock reads of pacing are then a load-dependent share of the count. With
+// the clock frozen they are gone, and what is left is the send, receive and
+// select paths themselves, the same from one run to the next within about
+// 0.5%.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,32 +32,37 @@ import { join } from 'node:path';
 const root = new URL('../../', import.meta.url).pathname;
 const child = new URL('./child.mjs', import.meta.url).pathname;
 const REFS = (process.env.CHANNEL_REFS ?? '83a4a30,b61e1d8').split(',');
+const FROZEN = process.env.CHANNEL_CLOCK === 'frozen';
+if (!FROZEN && process.env.CHANNEL_CLOCK !== undefined) throw new Error(`CHANNEL_CLOCK: expected frozen or nothing, got ${process.env.CHANNEL_CLOCK}`);
 const WORKLOADS = (process.env.CHANNEL_WORKLOADS ?? 'recv,ping-pong,fan-in').split(',');
 
 /** Compiles packages/channel/src at `ref` into a temporary folder; returns its index module. */
 function build(ref) {
   const dir = mkdtempSync(join(os.tmpdir(), 'channel-baseline-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  execFileSync('sh', ['-c', `git -C '${root}' archive '${ref}' packages/channel/src | tar -x -C '${dir}'`]);
+  const files = 'packages/channel/src packages/channel/tsconfig.json tsconfig.base.json';
+  execFileSync('sh', ['-c', `git -C '${root}' archive '${ref}' ${files} | tar -x -C '${dir}'`]);
   const src = join(dir, 'packages/channel/src');
   const out = join(dir, 'packages/channel/dist');
+  // The ref's package configuration (useDefineForClassFields and all), made to emit JavaScript only.
   writeFileSync(
-    join(dir, 'packages/channel/tsconfig.json'),
+    join(dir, 'packages/channel/tsconfig.count.json'),
     JSON.stringify({
-      extends: join(root, 'tsconfig.base.json'),
+      extends: './tsconfig.json',
       compilerOptions: { composite: false, declaration: false, declarationMap: false, sourceMap: false, isolatedDeclarations: false, noEmit: false, rootDir: src, outDir: out, lib: ['ES2022', 'ESNext.Disposable', 'DOM'], types: [] },
       include: [join(src, '*.ts')],
       exclude: [join(src, '*.test.ts'), join(src, 'test-*.ts'), join(src, '*.test-d.ts')],
     }),
   );
   writeFileSync(join(dir, 'packages/channel/package.json'), JSON.stringify({ type: 'module' }));
-  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'packages/channel/tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'packages/channel/tsconfig.count.json')], { stdio: 'inherit' });
   return join(out, 'index.js');
 }
 
 /** Instructions callgrind counted for one child run; the child itself checks what its receivers got. */
 function count(args, env = {}) {
-  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', child, ...args], {
+  const clock = FROZEN ? ['--import', 'data:text/javascript,Date.now=()=>0'] : [];
+  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...clock, child, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
   });
@@ -60,7 +76,7 @@ function count(args, env = {}) {
 const builds = [['now', undefined], ...REFS.map((ref) => [ref, build(ref)])];
 const empty = count(['--empty']);
 const M = (n) => `${(n / 1e6).toFixed(0)} M`;
-console.log(`empty child: ${M(empty)} instructions (taken off every count below)`);
+console.log(`empty child: ${M(empty)} instructions (taken off every count below)${FROZEN ? '; clock frozen (no pacing)' : ''}`);
 console.log(`| workload | ${builds.map(([name]) => name).join(' | ')} | ${REFS.map((ref) => `now ÷ ${ref}`).join(' | ')} |`);
 console.log(`|---|${builds.map(() => '---:').join('|')}|${REFS.map(() => '---:').join('|')}|`);
 for (const workload of WORKLOADS) {

@@ -176,7 +176,11 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
     const promise = promiseFor<void>(waiter);
     this.sendq.enqueue(waiter);
     if (signal !== undefined) listen(waiter, signal);
-    return hooks === null ? promise : hooks.park(promise, 'chan send', this); // seam: park
+    // The hooks read once: every read of an imported binding is checked for
+    // its temporal dead zone, in bytecode that counts against the inlining
+    // budget of send's callers (as in recv and next).
+    const seam = hooks;
+    return seam === null ? promise : seam.park(promise, 'chan send', this); // seam: park
   }
 
   /**
@@ -206,20 +210,21 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
     // Go's chanrecv: a value in the buffer or a waiting sender? closed? park.
     if (this.buffer.length > 0 || this.sendq.head !== null) {
       const value = this.take();
-      if (value !== NONE) {
+      if (typeof value !== 'symbol' || value !== NONE) {
         // pace() and Promise.resolve here, beside the array literal: see pacedWith.
         const wait = pace();
         const result: RecvResult<T> = [value, true];
         return wait === null ? Promise.resolve(result) : resumeWith(wait, result);
       }
     }
-    if (this.isClosed) return pacedWith<RecvResult<T>>(CLOSED_RESULT);
+    if (this.isClosed) return recvClosed();
     // Park (Go's gopark): one waiter and one promise; a signal only if given.
     const waiter = new Waiter<T>(RECV, undefined, null, 0);
     const promise = promiseFor<RecvResult<T>>(waiter);
     this.recvq.enqueue(waiter);
     if (signal !== undefined) listen(waiter, signal);
-    return hooks === null ? promise : hooks.park(promise, 'chan receive', this); // seam: park
+    const seam = hooks; // read once, as in send
+    return seam === null ? promise : seam.park(promise, 'chan receive', this); // seam: park
   }
 
   /**
@@ -232,7 +237,7 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
   tryRecv(): RecvResult<T> | undefined {
     if (this.buffer.length > 0 || this.sendq.head !== null) {
       const value = this.take();
-      if (value !== NONE) return [value, true];
+      if (typeof value !== 'symbol' || value !== NONE) return [value, true];
     }
     return this.isClosed ? CLOSED_RESULT : undefined;
   }
@@ -305,9 +310,8 @@ export class Channel<T> implements SendChannel<T>, RecvChannel<T> {
       return value;
     }
     if (sender === null) return NONE as T;
-    const waiting = sender;
-    wakeSender(waiting, false);
-    return waiting.value as T;
+    wakeSender(sender, false);
+    return sender.value as T;
   }
 
   /**
@@ -389,6 +393,15 @@ function failSender<T>(waiter: Waiter<T>, error: ClosedChannelError): void {
   }
 }
 
+/**
+ * A receive's result on a closed, drained channel; out of line, it is never
+ * hot, and its bytecode would count against the inlining budget of every
+ * function that recv() is inlined into (see recv() in select.ts).
+ */
+function recvClosed(): Promise<RecvResult<never>> {
+  return pacedWith(CLOSED_RESULT);
+}
+
 /** The rejection of a send on a closed channel; out of line, it is never hot. */
 function rejectClosed(): Promise<never> {
   return Promise.reject(new ClosedChannelError(SEND_ON_CLOSED));
@@ -422,7 +435,7 @@ class ChannelIterator<T> implements AsyncIterableIterator<T> {
     const channel = this.channel;
     if (channel.buffer.length > 0 || channel.sendq.head !== null) {
       const value = channel.take();
-      if (value !== NONE) return pacedWith<IteratorResult<T>>({ value, done: false });
+      if (typeof value !== 'symbol' || value !== NONE) return pacedWith<IteratorResult<T>>({ value, done: false });
     }
     if (channel.isClosed) return pacedWith<IteratorResult<T>>(DONE);
     const waiter = new Waiter<T>(NEXT, undefined, null, 0);

@@ -2,7 +2,7 @@ import { Channel, wakeReceiver } from './channel.js';
 import { ClosedChannelError, SEND_ON_CLOSED } from './errors.js';
 import { pollCases, parkCases, type Case } from './select.js';
 import { SelectWait } from './select-wait.js';
-import { NONE, SHARED, type WaitQueue, type Waiter, promiseFor } from './waiter.js';
+import { NONE, SHARED, WaitQueue, type Waiter, promiseFor } from './waiter.js';
 
 /*
  * Selects whose one-shot claim is external: Go's `selectDone` kept outside
@@ -13,7 +13,7 @@ import { NONE, SHARED, type WaitQueue, type Waiter, promiseFor } from './waiter.
  * In Go, a partner that dequeues a select's sudog must win
  * `selectDone.CompareAndSwap(0, 1)` before it may hand over a value, and a
  * sudog whose select has already run is skipped (chan.go, `dequeue`). Here
- * the same holds for every waiter of kind SHARED: `WaitQueue.dequeue` wins
+ * the same holds for every waiter of kind SHARED: its queue's dequeue wins
  * its claim first and drops it (with its select's other waiters on this
  * thread) when the select has run elsewhere.
  *
@@ -92,10 +92,43 @@ function winBoth(mine: ExternalClaim, theirs: ExternalClaim): typeof TAKEN | typ
 }
 
 /**
- * @internal WaitQueue.dequeue for a queue whose head is SHARED: Go's dequeue
- * loop, which skips sudogs whose select has already fired.
+ * SharedWaitQueue is the class a channel's wait queue takes on (for good)
+ * when a waiter of kind SHARED is first queued on it: its dequeue is Go's,
+ * which wins a select's `selectDone` before it returns one of its sudogs.
+ * Every other queue keeps WaitQueue's dequeue, which has no such test, so a
+ * channel that no select across threads ever waited on pays nothing for
+ * them (its send and receive sites see one class of queue).
  */
-export function dequeueShared<T>(queue: WaitQueue<T>): Waiter<T> | null {
+class SharedWaitQueue<T> extends WaitQueue<T> {
+  override dequeue(): Waiter<T> | null {
+    const waiter = this.head;
+    if (waiter !== null && waiter.kind === SHARED) return dequeueShared(this);
+    return super.dequeue();
+  }
+}
+
+/**
+ * Makes the queues that `cases` park on (this thread's channels; null cases
+ * and foreign channels have none) SharedWaitQueues, before SHARED waiters are
+ * queued there. The queue keeps its identity (its waiters point at it): only
+ * its prototype changes, once.
+ */
+function shareQueues(cases: readonly Case[]): void {
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i];
+    if (c == null || c.channel === null) continue;
+    const channel = c.channel as Channel<unknown>;
+    if (channel.foreign) continue;
+    const queue = c.op === 'recv' ? channel.recvq : channel.sendq;
+    if (!(queue instanceof SharedWaitQueue)) Object.setPrototypeOf(queue, SharedWaitQueue.prototype);
+  }
+}
+
+/**
+ * SharedWaitQueue's dequeue when its head is SHARED: Go's dequeue loop, which
+ * skips sudogs whose select has already fired.
+ */
+function dequeueShared<T>(queue: WaitQueue<T>): Waiter<T> | null {
   for (;;) {
     const waiter = queue.head;
     if (waiter === null) return null;
@@ -154,6 +187,7 @@ export function selectClaimed(cases: readonly Case[], claim: ExternalClaim): Cla
   const wait = new SelectWait(undefined);
   wait.external = claim;
   const promise = promiseFor<[number, unknown, boolean]>(wait);
+  shareQueues(cases);
   parkCases(cases, wait, SHARED);
   return { promise, withdraw: () => wait.withdraw() };
 }
@@ -168,6 +202,7 @@ export function parkClaimed(cases: readonly Case[], claim: ExternalClaim): Claim
   const wait = new SelectWait(undefined);
   wait.external = claim;
   const promise = promiseFor<[number, unknown, boolean]>(wait);
+  shareQueues(cases);
   parkCases(cases, wait, SHARED);
   return { promise, withdraw: () => wait.withdraw() };
 }

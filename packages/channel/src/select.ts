@@ -91,11 +91,23 @@ export function recv<T>(channel: RecvChannel<T> | null | undefined): RecvCase<T>
   // frozen, and every select over it reuses that one: a select loop makes its
   // case list anew each time round, as Go code writes it, and its receive
   // cases then cost no allocation.
+  //
+  // Only the reuse is here, the rest is out of line in makeRecv: V8's
+  // optimizing compiler inlines calls until their bytecode adds up to 920
+  // bytes per optimized function, and a 4-case select inlines recv() 4 times.
+  // At 98 bytes, those took 392 of them, and take()'s dequeue and wakeSender
+  // were left as calls (--trace-turbo-inlining, the fan-in benchmark); at 28,
+  // they are inlined again.
   if (channel instanceof Channel) {
     const made = channel.recvCase;
     if (made !== null) return made as Recv<T>;
-    return (channel.recvCase = Object.freeze(new Recv(channel)));
   }
+  return makeRecv(channel);
+}
+
+/** recv() for a channel's first receive case, for null, and for what is no channel at all. */
+function makeRecv<T>(channel: RecvChannel<T> | null | undefined): RecvCase<T> {
+  if (channel instanceof Channel) return (channel.recvCase = Object.freeze(new Recv(channel)));
   if (channel === null || channel === undefined) return NIL_RECV;
   throw new TypeError(`recv: expected a Channel or null, got ${describe(channel)}`);
 }
@@ -252,7 +264,7 @@ function runCase(cases: readonly Case[], index: number): [number, unknown, boole
     // Ready means a value, a waiting sender, or closed (then drained).
     if (channel.buffer.length > 0 || channel.sendq.head !== null) {
       const value = channel.take();
-      if (value !== NONE) return [index, value, true];
+      if (typeof value !== 'symbol' || value !== NONE) return [index, value, true]; // see NONE
       if (!channel.isClosed) return null;
     }
     return [index, undefined, false];
