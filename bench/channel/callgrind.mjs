@@ -1,0 +1,43 @@
+// Callgrind helpers of the channel benchmarks (instructions.mjs, timers.mjs):
+// a ref's channel sources compiled into a temporary folder, and the
+// instructions one child run takes.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+/** Compiles packages/channel/src at `ref` into a temporary folder; returns its index module. */
+export function build(ref) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'channel-baseline-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  execFileSync('sh', ['-c', `git -C '${root}' archive '${ref}' packages/channel/src | tar -x -C '${dir}'`]);
+  const src = join(dir, 'packages/channel/src');
+  const out = join(dir, 'packages/channel/dist');
+  writeFileSync(
+    join(dir, 'packages/channel/tsconfig.json'),
+    JSON.stringify({
+      extends: join(root, 'tsconfig.base.json'),
+      compilerOptions: { composite: false, declaration: false, declarationMap: false, sourceMap: false, isolatedDeclarations: false, noEmit: false, rootDir: src, outDir: out, lib: ['ES2022', 'ESNext.Disposable', 'DOM'], types: [] },
+      include: [join(src, '*.ts')],
+      exclude: [join(src, '*.test.ts'), join(src, 'test-*.ts'), join(src, '*.test-d.ts')],
+    }),
+  );
+  writeFileSync(join(dir, 'packages/channel/package.json'), JSON.stringify({ type: 'module' }));
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'packages/channel/tsconfig.json')], { stdio: 'inherit' });
+  return join(out, 'index.js');
+}
+
+/** Instructions callgrind counted for one run of `child` with `args`; the child itself checks what it computed. */
+export function count(child, args, env = {}) {
+  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', child, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  if (run.error) throw new Error(`valgrind: ${run.error.message} (Debian: apt-get install valgrind)`);
+  if (run.status !== 0) throw new Error(`${args.join(' ')}: exited with ${run.status}\n${run.stderr}`);
+  const collected = /Collected : (\d+)/.exec(run.stderr);
+  if (collected === null) throw new Error(`no instruction count in valgrind's output:\n${run.stderr}`);
+  return Number(collected[1]);
+}
