@@ -7,7 +7,7 @@
 // this shared machine moves by tens of percent; callgrind counts do not.
 //
 // Needs valgrind. Environment: TIMER_REFS (comma-separated, default 1af56c0),
-// TIMER_N (default 20000), TIMER_LIVE (default 0,1000: how many other timers
+// TIMER_N (default 20000), TIMER_LIVE (default 0,1000; tick-delivery needs it above 0: how many other timers
 // stay pending through the run, so that the heap the workload's timer goes
 // into holds that many), TIMER_WORKLOADS (default: all four; tick-delivery reads `live` as the
 // number of 1 ms tickers, and n as the ticks received: the tick count a run

@@ -15,8 +15,9 @@
  *    nothing due and re-arms for the new head), as Go's `deltimer` leaves
  *    the poller's wake-up alone.
  *  - Alarms ring only from the timer's callback, never within setAt or
- *    clear, and in heap order: every alarm due on the clock at the moment
- *    the callback starts, earliest first, ties in the order they were set.
+ *    clear, and in heap order: every alarm set and due on the clock at the
+ *    moment the callback starts, earliest first, ties in the order they
+ *    were set; one set by a ring waits for the next timer turn.
  *    A timer that fires before the head is due (libuv counts from its
  *    cached loop time, so a setTimeout may fire up to a millisecond early on
  *    the `performance.now()` clock) re-arms for the rest and rings nothing:
@@ -101,11 +102,16 @@ export class AlarmQueue {
   }
 
   /**
-   * The timer's callback (Go's `runtimer` loop): rings every alarm due by
-   * the time it starts, earliest first, then arms the timer for the new
-   * head. The time is read once, as Go's `checkTimers` reads `now` once: an
-   * alarm set by a ring is due later than that (a delay is positive), so a
-   * ticker re-arming itself cannot keep the loop going for ever.
+   * The timer's callback (Go's `runtimer` loop): rings every alarm that was
+   * set and due when it started, earliest first, then arms the timer for
+   * the new head. The time is read once, as Go's `checkTimers` reads `now`
+   * once, and an alarm set (or re-set) by a ring waits for the next timer
+   * turn even when it is due already (`fence`): under a clock that stands
+   * still (virtual time, or a browser's coarse `performance.now()`), an
+   * afterFunc(0) that re-arms itself would otherwise ring for ever within
+   * one callback, where one timer per alarm gave each ring a turn of its
+   * own. Nothing is overtaken: the loop stops at the first such alarm, and
+   * everything due after it rings after it, from the next turn.
    *
    * A ring that throws ends the loop: the `finally` arms the timer for the
    * head (at once when it is already due), and the exception leaves this
@@ -120,9 +126,10 @@ export class AlarmQueue {
     this.armedFor = Infinity;
     const heap = this.heap;
     const now = this.now();
+    const fence = this.seq;
     this.running = true;
     try {
-      for (let head = heap.peek(); head !== undefined && head.due <= now; head = heap.peek()) {
+      for (let head = heap.peek(); head !== undefined && head.due <= now && head.seq < fence; head = heap.peek()) {
         heap.remove(head);
         head.queue = null;
         head.ring();

@@ -196,6 +196,33 @@ describe('Alarm (Go\'s timer heap)', () => {
     }
   });
 
+  it('an alarm that re-sets itself for a time already due rings once per timer turn, not in a loop, when the clock stands still', () => {
+    // afterFunc(0, f) with f re-arming it, under virtual time: each ring
+    // gets a timer turn of its own, so a test runtime can count its steps.
+    const clock = new JitteryClock([0]);
+    const previous = installHooks(clock);
+    try {
+      let rings = 0;
+      const other: string[] = [];
+      const self: Alarm = new Alarm(() => {
+        rings++;
+        self.setAt(clock.time);
+      });
+      const later = new Alarm(() => other.push('later'));
+      self.setAt(0);
+      later.setAt(0);
+      for (let turn = 1; turn <= 5; turn++) {
+        expect(clock.fireNext()).toBe(true);
+        expect(rings).toBe(turn);
+      }
+      expect(other, 'set before the re-sets, due with them: it rang in the first turn').toEqual(['later']);
+      self.clear();
+      expect(clock.pending).toBe(0);
+    } finally {
+      installHooks(previous);
+    }
+  });
+
   it('a due time already past never rings within setAt, and rings after the alarms due before it', () => {
     const clock = new JitteryClock([0]);
     const previous = installHooks(clock);
