@@ -12,8 +12,8 @@
  *  - The pending timer is due no later than the head (`armedFor <=
  *    head.due`): an alarm that becomes the head earlier re-arms it; one
  *    that leaves the head does not (the timer then fires early, finds
- *    nothing due and re-arms for the new head), as Go's `deltimer` leaves
- *    the poller's wake-up alone.
+ *    nothing due and re-arms for the new head), as Go's `deltimer` too
+ *    leaves the wake-up already scheduled to find nothing.
  *  - Alarms ring only from the timer's callback, never within setAt or
  *    clear, and in heap order: every alarm set and due on the clock at the
  *    moment the callback starts, earliest first, ties in the order they
