@@ -32,9 +32,12 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('clear' as const), alarm }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'throw' as const }) },
 );
-// A timer fires less than 1 ms early, on time, or late by up to 30 ms.
+// A timer fires up to 0.999 ms early, on time, or late by up to 30 ms. (Not
+// closer to 1: a run whose every timer fires almost 1 ms early creeps towards
+// a due time in steps of what is left over, and must end within the turns
+// the check allows.)
 const offset = fc.oneof(
-  fc.double({ min: -1, max: 0, minExcluded: true, noNaN: true }),
+  fc.double({ min: -0.999, max: 0, noNaN: true }),
   fc.constant(0),
   fc.double({ min: 0, max: 30, noNaN: true }),
 );
