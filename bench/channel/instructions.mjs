@@ -24,63 +24,22 @@
 // the clock frozen they are gone, and what is left is the send, receive and
 // select paths themselves, the same from one run to the next within about
 // 0.5%.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
+import { build, count } from './callgrind.mjs';
 
-const root = new URL('../../', import.meta.url).pathname;
 const child = new URL('./child.mjs', import.meta.url).pathname;
 const REFS = (process.env.CHANNEL_REFS ?? '83a4a30,b61e1d8').split(',');
 const FROZEN = process.env.CHANNEL_CLOCK === 'frozen';
 if (!FROZEN && process.env.CHANNEL_CLOCK !== undefined) throw new Error(`CHANNEL_CLOCK: expected frozen or nothing, got ${process.env.CHANNEL_CLOCK}`);
 const WORKLOADS = (process.env.CHANNEL_WORKLOADS ?? 'recv,ping-pong,fan-in').split(',');
 
-/** Compiles packages/channel/src at `ref` into a temporary folder; returns its index module. */
-function build(ref) {
-  const dir = mkdtempSync(join(os.tmpdir(), 'channel-baseline-'));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const files = 'packages/channel/src packages/channel/tsconfig.json tsconfig.base.json';
-  execFileSync('sh', ['-c', `git -C '${root}' archive '${ref}' ${files} | tar -x -C '${dir}'`]);
-  const src = join(dir, 'packages/channel/src');
-  const out = join(dir, 'packages/channel/dist');
-  // The ref's package configuration (useDefineForClassFields and all), made to emit JavaScript only.
-  writeFileSync(
-    join(dir, 'packages/channel/tsconfig.count.json'),
-    JSON.stringify({
-      extends: './tsconfig.json',
-      compilerOptions: { composite: false, declaration: false, declarationMap: false, sourceMap: false, isolatedDeclarations: false, noEmit: false, rootDir: src, outDir: out, lib: ['ES2022', 'ESNext.Disposable', 'DOM'], types: [] },
-      include: [join(src, '*.ts')],
-      exclude: [join(src, '*.test.ts'), join(src, 'test-*.ts'), join(src, '*.test-d.ts')],
-    }),
-  );
-  writeFileSync(join(dir, 'packages/channel/package.json'), JSON.stringify({ type: 'module' }));
-  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(dir, 'packages/channel/tsconfig.count.json')], { stdio: 'inherit' });
-  return join(out, 'index.js');
-}
-
-/** Instructions callgrind counted for one child run; the child itself checks what its receivers got. */
-function count(args, env = {}) {
-  const clock = FROZEN ? ['--import', 'data:text/javascript,Date.now=()=>0'] : [];
-  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...clock, child, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  });
-  if (run.error) throw new Error(`valgrind: ${run.error.message} (Debian: apt-get install valgrind)`);
-  if (run.status !== 0) throw new Error(`${args.join(' ')}: exited with ${run.status}\n${run.stderr}`);
-  const collected = /Collected : (\d+)/.exec(run.stderr);
-  if (collected === null) throw new Error(`no instruction count in valgrind's output:\n${run.stderr}`);
-  return Number(collected[1]);
-}
-
 const builds = [['now', undefined], ...REFS.map((ref) => [ref, build(ref)])];
-const empty = count(['--empty']);
+const empty = count(child, ['--empty'], {}, FROZEN);
 const M = (n) => `${(n / 1e6).toFixed(0)} M`;
 console.log(`empty child: ${M(empty)} instructions (taken off every count below)${FROZEN ? '; clock frozen (no pacing)' : ''}`);
 console.log(`| workload | ${builds.map(([name]) => name).join(' | ')} | ${REFS.map((ref) => `now ÷ ${ref}`).join(' | ')} |`);
 console.log(`|---|${builds.map(() => '---:').join('|')}|${REFS.map(() => '---:').join('|')}|`);
 for (const workload of WORKLOADS) {
-  const counts = builds.map(([, module]) => count(['gochan', workload], module === undefined ? {} : { CHANNEL_MODULE: module }) - empty);
+  const counts = builds.map(([, module]) => count(child, ['gochan', workload], module === undefined ? {} : { CHANNEL_MODULE: module }, FROZEN) - empty);
   const ratios = counts.slice(1).map((base) => (counts[0] / base).toFixed(3));
   console.log(`| ${workload} | ${counts.map(M).join(' | ')} | ${ratios.join(' | ')} |`);
 }

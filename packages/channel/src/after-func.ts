@@ -3,8 +3,9 @@ import { funcTimer, type Timer } from './timer.js';
 
 /**
  * afterFunc is Go's `time.AfterFunc(d, f)`: it calls `f` once `ms`
- * milliseconds have passed, from a timer callback of its own (Go's own
- * goroutine), never within this call, even for a delay of 0 or less. It
+ * milliseconds have passed, from a timer callback (where Go runs it in a
+ * goroutine of its own), never within this call, even for a delay of 0 or
+ * less, and in the order of the due times among all timers. It
  * returns a {@link Timer} whose `c` is the nil channel, as Go's is, and
  * whose `stop()` says whether it stopped `f` from being called.
  *
@@ -16,7 +17,8 @@ import { funcTimer, type Timer } from './timer.js';
  *   in which case `f` will now be called once more (Go 1.23).
  *
  * An exception thrown by `f` is uncaught, as a panic in Go's goroutine
- * crashes the program; a promise `f` returns is not awaited.
+ * crashes the program (the timers due with it still fire, from the next
+ * timer turn); a promise `f` returns is not awaited.
  *
  * @param ms - The delay in milliseconds: 0 or less calls `f` at the next
  *   timer turn; `Infinity` never calls it and arms nothing.

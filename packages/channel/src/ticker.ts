@@ -50,7 +50,7 @@ export class Ticker {
   readonly c: RecvChannel<Date>;
   /** The same channel, with its send side: the alarm sends, stop and reset drain. */
   readonly #channel: Channel<Date>;
-  /** The next tick's setTimeout; cleared by stop and reset. */
+  /** The next tick, an entry of the timer heap (alarm.ts); cleared by stop and reset. */
   readonly #alarm: Alarm;
   /** The period in milliseconds; set by the constructor and reset(). */
   #period: number;

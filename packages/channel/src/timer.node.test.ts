@@ -17,6 +17,19 @@ describe('timers and the Node process', () => {
     expect(timeouts()).toBe(before);
   });
 
+  it('all pending alarms share one timer (the heap\'s), held while any is pending and dropped with the last', () => {
+    const before = timeouts();
+    const tickers = [new Ticker(60_000), new Ticker(30_000), new Ticker(90_000)];
+    const timer = new Timer(10_000);
+    expect(timeouts()).toBe(before + 1);
+    timer.stop();
+    tickers[1]?.stop();
+    expect(timeouts()).toBe(before + 1);
+    tickers[0]?.stop();
+    tickers[2]?.stop();
+    expect(timeouts()).toBe(before);
+  });
+
   it('a stopped Timer holds none; after(Infinity) and new Timer(Infinity) never armed one', () => {
     const before = timeouts();
     const timer = new Timer(60_000);

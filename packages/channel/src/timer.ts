@@ -56,7 +56,7 @@ export class Timer {
   readonly c: RecvChannel<Date>;
   /** The same channel, with its send side: the alarm sends, stop and reset drain. */
   readonly #channel: Channel<Date>;
-  /** The pending setTimeout, if any; cleared by stop and reset. */
+  /** The pending send (or call), an entry of the timer heap (alarm.ts); cleared by stop and reset. */
   readonly #alarm: Alarm;
   /** Whether the value of the latest start is still to be sent (or, for afterFunc, its function still to be called). */
   #active = false;
