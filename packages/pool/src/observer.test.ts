@@ -44,7 +44,11 @@ describe('PoolObserver', () => {
     });
     await pool.submit({ id: 'first', payload: 1 });
     await pool.submit({ id: 'bad', payload: 2 });
-    // 'bad' waits in the queue while 'first' holds the only worker.
+    // 'bad' waits in the queue while 'first' holds the only worker. 'first' is
+    // running before the hold begins (its start may wait a macrotask: pacing),
+    // so that its run spans the hold.
+    for (let i = 0; i < 500 && pool.stats().workers[0]?.jobId !== 'first'; i++) await sleep(10);
+    expect(pool.stats().workers[0]?.jobId).toBe('first');
     const held = await hold(30);
     gate.resolve();
     const report = await pool.shutdown();
