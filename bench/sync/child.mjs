@@ -53,7 +53,15 @@ const mutexes = {
     const m = new EasyMutex();
     return { lock: () => m.lock(), unlock: () => m.unlock() };
   },
+  // No lock at all, for instructions.mjs: what the loop itself costs (its
+  // awaits, the section), so that a count can say what is the lock's own.
+  // (Its sections never overlap only because it has one task.)
+  floor: () => {
+    if (workload !== 'mutex, one task (uncontended)') throw new Error('floor: one task only, or its sections would overlap');
+    return { lock: () => FLOOR, unlock: () => {} };
+  },
 };
+const FLOOR = Promise.resolve();
 // gochan's RWMutex alone (instructions.mjs counts it; run.mjs has no peers for it).
 const rwmutexes = {
   writer: () => {

@@ -24,10 +24,11 @@
 //
 // Needs valgrind (Debian: `apt-get install valgrind`); run `pnpm build`
 // first ("now" is the workspace's build). Environment: SYNC_REFS
-// (comma-separated, default e941e87^,e941e87), SYNC_WORKLOADS (comma-
+// (comma-separated, default e941e87^,e941e87), SYNC_WORKLOADS (semicolon-
 // separated names, default the mutex and semaphore rows of run.mjs and the
 // RWMutex ones), SYNC_COUNT_PAIRS (N, default 100000), SYNC_CLOCK_TICKS
-// (comma-separated, default 125,0).
+// (comma-separated, default 125,0). Last, the uncontended loop is counted
+// with no lock at all (child.mjs's floor): what of a pair is the lock's own.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
@@ -76,8 +77,8 @@ function count(args, env) {
 }
 
 /** One pair's instructions (3N minus N, over 2N), and the slices that ended per 1000 pairs. */
-function perPair(env, workload, tick) {
-  const run = (n) => count(['gochan', workload, String(n)], { ...env, BENCH_CLOCK_TICK: tick });
+function perPair(env, workload, tick, library = 'gochan') {
+  const run = (n) => count([library, workload, String(n)], { ...env, BENCH_CLOCK_TICK: tick });
   const small = run(N);
   const large = run(3 * N);
   return {
@@ -97,4 +98,11 @@ for (const workload of WORKLOADS) {
     const ratios = counts.slice(1).map((base) => (counts[0].instructions / base.instructions).toFixed(3));
     console.log(`| ${workload} | ${tick} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
   }
+}
+// The uncontended loop with no lock at all (child.mjs's 'floor'): its
+// awaits and section, so that the lock's own share of a pair shows.
+const UNCONTENDED = 'mutex, one task (uncontended)';
+if (WORKLOADS.includes(UNCONTENDED)) {
+  const floor = perPair({}, UNCONTENDED, TICKS[0], 'floor');
+  console.log(`the uncontended loop with no lock (its awaits and section alone): ${floor.instructions.toFixed(0)} per pair`);
 }
