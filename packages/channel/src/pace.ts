@@ -32,7 +32,7 @@
  *
  * The cost is a counter decrement per operation, a clock read every
  * `CHECK_EVERY` operations (and five more per slice), and one macrotask per
- * slice. Counted (bench/sync/instructions.mjs, Node 20): the decrement, once
+ * slice. Counted (bench/sync/loop.mjs and instructions.mjs, Node 20): the decrement, once
  * inlined, about 10 instructions; `Date.now()` is a runtime call of about
  * 330, so 10 an operation; a slice's end (the macrotask, the gate, the
  * ramp's reads) about 7,000, 1 an operation at 4 M operations a second.
@@ -141,7 +141,10 @@ export function pace(): Promise<void> | null {
  * operation comes here and is held at it: the fast path reads one variable.
  */
 function checkClock(): Promise<void> | null {
-  if (gate !== null) return gate;
+  if (gate !== null) {
+    budget = 0; // held here, not run down towards the end of the small integers
+    return gate;
+  }
   if (hooks !== null && !hooks.pacing) {
     budget = CHECK_EVERY; // seam: pacing off under a test scheduler
     return null;
