@@ -3,14 +3,35 @@
 // prints one JSON line { ms, ops } after checking what the run computed:
 // every critical section ran exactly once and none overlapped (mutexes), or
 // no more than the limit held at once (semaphores).
-import { Mutex } from '@gochan/sync';
-import { Weighted } from '@gochan/semaphore';
+//
+// Under instructions.mjs (callgrind), two more knobs, read before gochan loads:
+//   SYNC_MODULE, SEMAPHORE_MODULE, CHANNEL_MODULE: gochan's packages as built
+//     at another ref (default: the workspace's);
+//   BENCH_CLOCK_TICK=R: Date.now() moves on by 1 ms every R reads (still
+//     calling the real one), so that pacing's slices end after as many
+//     operations as they would at full speed rather than at valgrind's
+//     50-fold slowdown; 0 freezes it (no slice ever ends). The line printed
+//     then also says how many macrotasks were scheduled (slices ended).
 import { Mutex as AsyncMutex, Semaphore as AsyncMutexSemaphore } from 'async-mutex';
 import { Sema } from 'async-sema';
 import pLimit from 'p-limit';
 import { Mutex as EasyMutex } from '@king011/easyts/lib/es2022/sync/mutex.js';
-import { Ticker } from '@gochan/channel';
 import easyTime from '@king011/easyts/lib/es2022/time/time.js';
+
+let macrotasks = 0;
+const tick = process.env.BENCH_CLOCK_TICK;
+if (tick !== undefined) {
+  const every = Number(tick);
+  const realNow = Date.now;
+  const start = realNow();
+  let reads = 0;
+  Date.now = () => (realNow(), every === 0 ? start : start + Math.floor(++reads / every));
+  const realSetImmediate = globalThis.setImmediate;
+  globalThis.setImmediate = (...args) => (macrotasks++, realSetImmediate(...args));
+}
+const { Mutex, RWMutex } = await import(process.env.SYNC_MODULE ?? '@gochan/sync');
+const { Weighted } = await import(process.env.SEMAPHORE_MODULE ?? '@gochan/semaphore');
+const { Ticker } = await import(process.env.CHANNEL_MODULE ?? '@gochan/channel');
 
 const [library, workload, operationsArg] = process.argv.slice(2);
 const n = Number(operationsArg);
@@ -32,6 +53,29 @@ const mutexes = {
     const m = new EasyMutex();
     return { lock: () => m.lock(), unlock: () => m.unlock() };
   },
+  // No lock at all, for instructions.mjs: what the loop itself costs (its
+  // awaits, the section), so that a count can say what is the lock's own.
+  // (Its sections never overlap only because it has one task.)
+  floor: () => {
+    if (workload !== 'mutex, one task (uncontended)') throw new Error('floor: one task only, or its sections would overlap');
+    return { lock: () => FLOOR, unlock: () => {} };
+  },
+};
+const FLOOR = Promise.resolve();
+// gochan's RWMutex alone (instructions.mjs counts it; run.mjs has no peers for it).
+const rwmutexes = {
+  writer: () => {
+    const m = new RWMutex();
+    return { lock: () => m.lock(), unlock: () => m.unlock() };
+  },
+  reader: () => {
+    const m = new RWMutex();
+    return { lock: () => m.rLock(), unlock: () => m.rUnlock() };
+  },
+};
+const gochanOnly = (make) => () => {
+  if (library !== 'gochan') throw new Error(`${library}: this workload is gochan's alone`);
+  return make();
 };
 const semaphores = {
   gochan: () => {
@@ -161,9 +205,11 @@ const runs = {
   'mutex, one task (uncontended)': () => mutexRun(mutexes[library], 1, false),
   'mutex, 8 tasks that await inside the lock': () => mutexRun(mutexes[library], TASKS, true),
   'semaphore of 4, 8 tasks': () => semaphoreRun(semaphores[library]),
+  'rwmutex, one task (uncontended)': () => mutexRun(gochanOnly(rwmutexes.writer), 1, false),
+  'rwmutex readers, one task (uncontended)': () => mutexRun(gochanOnly(rwmutexes.reader), 1, false),
 };
 if (!runs[workload]) throw new Error(`no workload ${workload}`);
 const start = performance.now();
 const measured = await runs[workload]();
 const ms = performance.now() - start;
-console.log(JSON.stringify({ ms, ops: measured?.ops ?? (n / ms) * 1000 }));
+console.log(JSON.stringify({ ms, ops: measured?.ops ?? (n / ms) * 1000, ...(tick === undefined ? {} : { macrotasks }) }));

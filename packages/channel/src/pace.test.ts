@@ -139,4 +139,18 @@ describe('pacing bounds a slice by time, whatever each operation costs', () => {
     expect(doneWhenFired).toBeGreaterThanOrEqual(0);
     expect(doneWhenFired).toBeLessThanOrEqual(16);
   });
+
+  it('once the gate opens, every operation meets it until the event loop turns', async () => {
+    // The fast path reads only the budget: an open gate must keep it at or
+    // below zero, or operations would slip past the gate in its slice.
+    let gate: Promise<void> | null = null;
+    for (let calls = 0; gate === null; calls++) {
+      if (calls > 1e8) throw new Error('no gate after 1e8 operations');
+      gate = pace();
+    }
+    for (let i = 0; i < 1000; i++) expect(pace()).toBe(gate);
+    await gate;
+    expect(pace()).toBeNull(); // a new slice starts
+    expect(pace()).toBeNull();
+  });
 });

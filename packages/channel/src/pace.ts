@@ -32,7 +32,10 @@
  *
  * The cost is a counter decrement per operation, a clock read every
  * `CHECK_EVERY` operations (and five more per slice), and one macrotask per
- * slice.
+ * slice. Counted (bench/sync/loop.mjs and instructions.mjs, Node 20): the decrement, once
+ * inlined, about 10 instructions; `Date.now()` is a runtime call of about
+ * 330, so 10 an operation; a slice's end (the macrotask, the gate, the
+ * ramp's reads) about 7,000, 1 an operation at 4 M operations a second.
  */
 
 import { hooks } from './hooks.js';
@@ -74,10 +77,12 @@ const macrotask: (callback: () => void) => void = (() => {
 /** A promise resolved at once, shared: an operation that completes without waiting allocates nothing. */
 export const RESOLVED: Promise<void> = Promise.resolve();
 
-// `budget` and `gate` are read by every operation, so they are `var`: a
-// module's `let` is in its temporal dead zone until its declaration runs, and
-// V8 checks for that on every access from a function (measured: three such
-// checks per operation, 2% of a recv loop's instructions); a `var` has none.
+// `budget` is read by every operation, and `gate` by every one that meets
+// it, so they are `var`: a module's `let` is in its temporal dead zone until
+// its declaration runs, and V8 checks for that on every access from a
+// function (measured: three such checks per operation, 2% of a recv loop's
+// instructions); a `var` has none. The fast path reads `budget` alone: an
+// open gate keeps it at or below zero (see checkClock).
 
 /** Operations left before the next clock read. */
 var budget = 1;
@@ -126,13 +131,20 @@ function sentinel(): void {
  * line in `checkClock` so that it does not weigh on the inlined code.
  */
 export function pace(): Promise<void> | null {
-  if (gate !== null) return gate;
-  if (--budget > 0) return null;
-  return checkClock();
+  return --budget > 0 ? null : checkClock();
 }
 
-/** The slow half of `pace()`: reads the clock, sizes the next window, and opens the gate once the slice is used up. */
+/**
+ * The slow half of `pace()`: returns the open gate, or reads the clock,
+ * sizes the next window, and opens the gate once the slice is used up.
+ * While the gate is open `budget` stays at or below zero, so every
+ * operation comes here and is held at it: the fast path reads one variable.
+ */
 function checkClock(): Promise<void> | null {
+  if (gate !== null) {
+    budget = 0; // held here, not run down towards the end of the small integers
+    return gate;
+  }
   if (hooks !== null && !hooks.pacing) {
     budget = CHECK_EVERY; // seam: pacing off under a test scheduler
     return null;
@@ -157,6 +169,7 @@ function checkClock(): Promise<void> | null {
   budget = span;
   lastRead = now;
   if (now - sliceStart <= SLICE_MS) return null;
+  budget = 0; // until the sentinel: every operation meets the gate
   gate = new Promise<void>((resolve) => (openGate = resolve));
   return gate;
 }
