@@ -146,6 +146,29 @@ describe('the pool metrics', () => {
     expect(queueWait.counts[1]! + queueWait.counts[2]!).toBeGreaterThanOrEqual(1);
   });
 
+  test('a run cut off by the shutdown, ending in its grace period or after its report, is in no run count; its queue wait was counted at its start', async () => {
+    const gates = new Gates();
+    const pool = new WorkerPool<number, unknown>({
+      workers: 3,
+      metrics: { sampleEvery: 1 },
+      // 'polite' returns once its context is cancelled (within the grace period, before the report); the others wait for their gate.
+      handler: (job, ctx) => (job.id === 'polite' ? ctx.done().recv().then(() => 'stopped') : gates.handler(job)),
+    });
+    for (const id of ['done', 'hang', 'polite']) await pool.submit({ id, payload: 0 });
+    await until(() => gates.started.length === 2 && pool.stats().active === 3);
+    gates.open('done');
+    await until(() => pool.metrics().completed === 1);
+    const report = await pool.shutdown({ timeout: 10 });
+    expect(report.cutOff.map((job) => job.id).sort()).toEqual(['hang', 'polite']);
+    // 'hang' ignores its cancelled context and ends only after the report.
+    gates.open('hang');
+    await sleep(20);
+    const { queueWait, run, started, completed } = pool.metrics();
+    expect({ started, completed }).toEqual({ started: 3, completed: 1 });
+    expect(total(queueWait)).toBe(3);
+    expect(total(run)).toBe(1);
+  });
+
   test('with a store and sampleEvery 1, every job submitted here has its queue wait and run timed', async () => {
     const pool = new WorkerPool<number>({ workers: 2, store: new MemoryStore(), metrics: { sampleEvery: 1 }, handler: () => {} });
     for (let i = 0; i < 10; i++) await pool.submit({ id: `s${i}`, payload: i });

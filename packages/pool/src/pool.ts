@@ -217,7 +217,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
       this.#metrics.submitted++;
       return ADDED;
     }
-    return this.#jobs.send(item, signal).then(this.#metrics.added, this.#metrics.closed);
+    return this.#metrics.counted(this.#jobs.send(item, signal));
   }
 
   /**
@@ -399,12 +399,17 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     worker.state = 'busy';
     worker.job = job;
     this.#active++;
+    if (item === job && this.#feed === undefined) this.#metrics.startJob(worker.id, job);
+    else this.#startTracked(job, item, worker);
+    return job.ctx === undefined ? this.#ctx : new JobContext(this.#ctx, job.ctx);
+  }
+
+  /** #begin's part for a job that came stamped (an observer's) or from a store, kept apart so that the plain path stays small. */
+  #startTracked(job: Job<P>, item: Job<P> | Stamped<P>, worker: PoolWorker<P>): void {
     const stamped = item === job ? undefined : (item as Stamped<P>);
-    if (this.#feed !== undefined) this.#metrics.startStored(worker.id, job.id);
-    else if (stamped === undefined) this.#metrics.startJob(worker.id, job);
+    if (stamped === undefined) this.#metrics.startStored(worker.id, job.id);
     else this.#metrics.start(worker.id, stamped.sampled ? stamped.due : NaN);
     this.#observation?.start(job, worker, stamped?.due);
-    return job.ctx === undefined ? this.#ctx : new JobContext(this.#ctx, job.ctx);
   }
 
   /** `job`'s handler has settled (`ok`: returned `outcome`; else threw it): frees the worker, then counts and reports it. */
@@ -416,16 +421,15 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     }
     this.#finish(worker, ctx);
     // Cut off by the shutdown: listed in its report, not counted, whatever the handler did.
-    const cutOff = this.#cutOff.size !== 0 && this.#cutOff.has(job);
-    this.#metrics.end(worker.id, !cutOff && !this.#reported);
-    if (cutOff) return;
+    if (this.#cutOff.size !== 0 && this.#cutOff.has(job)) return;
     const fate = this.#feed?.settle(job, ok, outcome);
     if (ok) this.#succeed(job, outcome as R, worker);
     else this.#fail(job, worker, outcome, fate);
   }
 
-  /** The handler has returned: release the job's context and the worker. */
+  /** The handler has returned: its run ends (timed, if sampled); release the job's context and the worker. */
   #finish(worker: PoolWorker<P>, ctx: Context): void {
+    this.#metrics.end(worker.id);
     if (ctx !== this.#ctx) (ctx as JobContext).end();
     this.#active--;
     worker.state = 'idle';
@@ -501,7 +505,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     if (index !== 0) {
       // Out of time (or cancelled from above): the jobs running now are cut
       // off; cancel them, and give their handlers a bounded moment to return.
-      for (const worker of this.#workers) if (worker.job !== undefined) this.#cutOff.add(worker.job);
+      for (const worker of this.#workers) if (worker.job !== undefined) this.#cutOff.add(worker.job), this.#metrics.cut(worker.id);
       this.#cancel();
       const grace = new Timer(CANCEL_GRACE_MS);
       await select([recv(stopped), recv(grace.c)]);
