@@ -12,6 +12,8 @@ export class Program {
   readonly stderr: string[] = [];
   /** Resolves with the exit code (null when killed by a signal). */
   readonly exited: Promise<number | null>;
+  /** The signal that ended the program, once it has ended by one (for a failing test to name). */
+  signal: NodeJS.Signals | null = null;
   readonly #child: ChildProcessByStdio<null, Readable, Readable>;
   #watchers: (() => void)[] = [];
 
@@ -30,7 +32,8 @@ export class Program {
     collectLines(this.#child.stderr, this.stderr, () => this.#notify());
     this.exited = new Promise((resolve, reject) => {
       this.#child.on('error', reject);
-      this.#child.on('close', (code) => {
+      this.#child.on('close', (code, signal) => {
+        this.signal = signal;
         this.#notify();
         resolve(code);
       });
