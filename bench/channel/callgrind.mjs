@@ -32,11 +32,12 @@ export function build(ref) {
 }
 
 /**
- * Instructions callgrind counted for one run of `child` with `args`; the
- * child itself checks what it computed. `frozen`: Date.now() returns 0 in
- * the child, so that pace() never ends a slice (see instructions.mjs).
+ * One run of `child` with `args` under callgrind: the instructions it
+ * counted and the child's stdout (the child itself checks what it
+ * computed). `frozen`: Date.now() returns 0 in the child, so that pace()
+ * never ends a slice (see instructions.mjs).
  */
-export function count(child, args, env = {}, frozen = false) {
+export function callgrind(child, args, env = {}, frozen = false) {
   const clock = frozen ? ['--import', 'data:text/javascript,Date.now=()=>0'] : [];
   const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...clock, child, ...args], {
     encoding: 'utf8',
@@ -46,5 +47,10 @@ export function count(child, args, env = {}, frozen = false) {
   if (run.status !== 0) throw new Error(`${args.join(' ')}: exited with ${run.status}\n${run.stderr}`);
   const collected = /Collected : (\d+)/.exec(run.stderr);
   if (collected === null) throw new Error(`no instruction count in valgrind's output:\n${run.stderr}`);
-  return Number(collected[1]);
+  return { instructions: Number(collected[1]), stdout: run.stdout };
+}
+
+/** The instructions of one run of `child` (callgrind()'s count alone). */
+export function count(child, args, env = {}, frozen = false) {
+  return callgrind(child, args, env, frozen).instructions;
 }

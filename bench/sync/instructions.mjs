@@ -29,10 +29,11 @@
 // RWMutex ones), SYNC_COUNT_PAIRS (N, default 100000), SYNC_CLOCK_TICKS
 // (comma-separated, default 125,0). Last, the uncontended loop is counted
 // with no lock at all (child.mjs's floor): what of a pair is the lock's own.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { callgrind } from '../channel/callgrind.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const child = new URL('./child.mjs', import.meta.url).pathname;
@@ -65,15 +66,8 @@ function build(ref) {
 
 /** Instructions callgrind counted for one child run, and the child's own line (it checked what it computed). */
 function count(args, env) {
-  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', child, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  });
-  if (run.error) throw new Error(`valgrind: ${run.error.message} (Debian: apt-get install valgrind)`);
-  if (run.status !== 0) throw new Error(`${args.join(' ')}: exited with ${run.status}\n${run.stderr}`);
-  const collected = /Collected : (\d+)/.exec(run.stderr);
-  if (collected === null) throw new Error(`no instruction count in valgrind's output:\n${run.stderr}`);
-  return { instructions: Number(collected[1]), line: JSON.parse(run.stdout.trim().split('\n').at(-1)) };
+  const { instructions, stdout } = callgrind(child, args, env);
+  return { instructions, line: JSON.parse(stdout.trim().split('\n').at(-1)) };
 }
 
 /** One pair's instructions (3N minus N, over 2N), and the slices that ended per 1000 pairs. */

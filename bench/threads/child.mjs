@@ -9,6 +9,7 @@ import { GOMAXPROCS, close, go } from '@gochan/threads';
 import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { checksum, hash } from './hash.mjs';
+import { pass as feed } from './pass.mjs';
 
 const [workload, lib, ...rest] = process.argv.slice(2);
 const here = (name) => new URL(`./${name}`, import.meta.url);
@@ -95,20 +96,7 @@ async function noopGochan(threads, values) {
   const jobs = new Channel(IN_FLIGHT);
   const results = new Channel(IN_FLIGHT);
   const workers = Array.from({ length: NOOP_GOROUTINES }, () => go(here('noop-goroutine.mjs'), jobs, results));
-  const pass = async (count) => {
-    let inFlight = 0;
-    let sum = 0;
-    for (let i = 0; i < count; i++) {
-      if (inFlight === IN_FLIGHT) {
-        sum += (await results.recv())[0];
-        inFlight--;
-      }
-      await jobs.send(i);
-      inFlight++;
-    }
-    for (; inFlight > 0; inFlight--) sum += (await results.recv())[0];
-    return sum;
-  };
+  const pass = (count) => feed(jobs, results, count, IN_FLIGHT);
   await pass(10_000);
   const t0 = performance.now();
   const sum = await pass(values);
@@ -228,18 +216,7 @@ async function memory(threads, values) {
   const jobs = new Channel(IN_FLIGHT);
   const results = new Channel(IN_FLIGHT);
   const workers = Array.from({ length: threads }, () => go(here('noop-goroutine.mjs'), jobs, results));
-  const pass = async (count) => {
-    let inFlight = 0;
-    for (let i = 0; i < count; i++) {
-      if (inFlight === IN_FLIGHT) {
-        await results.recv();
-        inFlight--;
-      }
-      await jobs.send(i);
-      inFlight++;
-    }
-    for (; inFlight > 0; inFlight--) await results.recv();
-  };
+  const pass = (count) => feed(jobs, results, count, IN_FLIGHT);
   await pass(1000);
   const started = process.memoryUsage().rss;
   await pass(values / 10);

@@ -9,6 +9,7 @@
 import { Channel } from '@gochan/channel';
 import { GOMAXPROCS, close, go } from '@gochan/threads';
 import { heapSizes } from './echo-heap.mjs';
+import { pass } from './pass.mjs';
 
 const values = Number(process.argv[2] ?? 1_000_000);
 const IN_FLIGHT = 1024;
@@ -16,17 +17,7 @@ GOMAXPROCS(2);
 const jobs = new Channel(IN_FLIGHT);
 const results = new Channel(IN_FLIGHT);
 const workers = [0, 1].map(() => go(new URL('./echo-heap.mjs', import.meta.url), jobs, results));
-let inFlight = 0;
-let sum = 0;
-for (let i = 0; i < values; i++) {
-  if (inFlight === IN_FLIGHT) {
-    sum += (await results.recv())[0];
-    inFlight--;
-  }
-  await jobs.send(i);
-  inFlight++;
-}
-for (; inFlight > 0; inFlight--) sum += (await results.recv())[0];
+const sum = await pass(jobs, results, values, IN_FLIGHT);
 if (sum !== (values * (values - 1)) / 2) throw new Error(`memory-spaces: the values summed to ${sum}, not ${(values * (values - 1)) / 2}`);
 jobs.close();
 const threads = await Promise.all(workers);
