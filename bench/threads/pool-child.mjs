@@ -5,12 +5,15 @@
 //   eventloop <lib> <threads> <jobs> <rounds>  the event loop's delay (monitorEventLoopDelay) while the cpu workload runs
 // <lib>: pool (WorkerPool with a module handler, on @gochan/threads), pool-function
 // (the same pool with a function handler, on this thread: the contrast), piscina,
-// tinypool, go (cpu only: go/main.go, built by pool-run.mjs; GO_BENCH_BINARY).
+// tinypool, go (cpu only: go/main.go, built by pool-run.mjs; GO_BENCH_BINARY),
+// bare (eventloop only: the floor, <threads> bare worker threads each computing
+// its share of the jobs in one go, no message per job, the main thread idle).
 // Every run checks what it computed: the sum of the hashes against one
 // computed apart, or the sum of the no-op values.
 import { WorkerPool } from '@gochan/pool';
 import { GOMAXPROCS, close } from '@gochan/threads';
 import { execFileSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { checksum, hash } from './hash.mjs';
 
@@ -86,6 +89,7 @@ async function cpu(name, threads, jobs, rounds, watch) {
     const [sum, seconds] = out.trim().split(' ');
     return { seconds: Number(seconds), rate: jobs / Number(seconds), checksum: Number(sum) };
   }
+  if (name === 'bare') return bare(threads, jobs, rounds);
   if (name === 'pool') GOMAXPROCS(threads);
   const pool = await runner(name, threads, CPU_WORKERS, 'hash');
   // A task pool queues what it is given; ours has its workers. The event
@@ -95,38 +99,66 @@ async function cpu(name, threads, jobs, rounds, watch) {
   // pool.run calls, measured), which says nothing of the handlers.
   const limit = watch ? CPU_WORKERS * 2 : name.startsWith('pool') ? IN_FLIGHT : CPU_WORKERS * 2;
   await feed(pool.run, CPU_WORKERS * threads, limit, (i) => [i, rounds], sumHashes); // warm: threads up, modules compiled
-  const delay = watch ? monitorEventLoopDelay({ resolution: 1 }) : undefined;
-  // A second witness: the longest gap between the ticks of a 1 ms interval, up to a tick after the run
-  // (monitorEventLoopDelay has no sample when the loop never turned during the run).
-  let last = performance.now();
-  let gap = 0;
-  const probe = watch ? setInterval(() => {
-    const now = performance.now();
-    gap = Math.max(gap, now - last);
-    last = now;
-  }, 1) : undefined;
-  delay?.enable();
+  const watching = watch ? watchLoop() : undefined;
   const t0 = performance.now();
   const sum = await feed(pool.run, jobs, limit, (i) => [i, rounds], sumHashes);
   const seconds = (performance.now() - t0) / 1e3;
-  if (probe !== undefined) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    clearInterval(probe);
-  }
-  delay?.disable();
+  const delays = await watching?.stop();
   await pool.close();
-  const result = { seconds, rate: jobs / seconds, checksum: sum };
-  if (delay !== undefined) {
-    const sampled = delay.count > 0;
-    Object.assign(result, {
-      delaySamples: delay.count,
-      delayMaxMs: sampled ? delay.max / 1e6 : null,
-      delayP99Ms: sampled ? delay.percentile(99) / 1e6 : null,
-      delayMeanMs: sampled ? delay.mean / 1e6 : null,
-      probeMaxGapMs: gap,
-    });
-  }
-  return result;
+  return { seconds, rate: jobs / seconds, checksum: sum, ...delays };
+}
+
+/**
+ * Watches the event loop's delay until stop(): monitorEventLoopDelay at 1 ms,
+ * and a second witness, the longest gap between the ticks of a 1 ms interval,
+ * up to a tick after the run (monitorEventLoopDelay has no sample when the
+ * loop never turned during the run).
+ */
+function watchLoop() {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  let last = performance.now();
+  let gap = 0;
+  const probe = setInterval(() => {
+    const now = performance.now();
+    gap = Math.max(gap, now - last);
+    last = now;
+  }, 1);
+  delay.enable();
+  return {
+    async stop() {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      clearInterval(probe);
+      delay.disable();
+      const sampled = delay.count > 0;
+      return {
+        delaySamples: delay.count,
+        delayMaxMs: sampled ? delay.max / 1e6 : null,
+        delayP99Ms: sampled ? delay.percentile(99) / 1e6 : null,
+        delayMeanMs: sampled ? delay.mean / 1e6 : null,
+        probeMaxGapMs: gap,
+      };
+    },
+  };
+}
+
+/**
+ * The floor of the event loop's delay while every core computes: `threads`
+ * bare worker threads (hash-share.mjs), each computing every threads-th job
+ * in one go, while the main thread does nothing but watch its own loop. No
+ * pool can give its event loop less delay than this on the same machine.
+ */
+async function bare(threads, jobs, rounds) {
+  const workers = Array.from({ length: threads }, (_, first) => new Worker(here('hash-share.mjs'), { workerData: { first, step: threads, jobs, rounds } }));
+  await Promise.all(workers.map((worker) => new Promise((resolve, reject) => (worker.once('online', resolve), worker.once('error', reject)))));
+  const sums = workers.map((worker) => new Promise((resolve, reject) => (worker.once('message', resolve), worker.once('error', reject))));
+  const watching = watchLoop();
+  const t0 = performance.now();
+  for (const worker of workers) worker.postMessage('go');
+  const sum = (await Promise.all(sums)).reduce(sumHashes, 0);
+  const seconds = (performance.now() - t0) / 1e3;
+  const delays = await watching.stop();
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  return { seconds, rate: jobs / seconds, checksum: sum, ...delays };
 }
 
 async function noop(name, threads, values) {

@@ -11,8 +11,12 @@
 //    piscina and tinypool at cores, Go's pool (go/main.go) at 1 and cores.
 //  - No-op jobs, 1,024 in flight: the threaded pool against tinypool and piscina.
 //  - The event loop's delay (monitorEventLoopDelay, 1 ms resolution) while
-//    the CPU jobs run, 8 in flight, on the threaded pool; and, for contrast, the same
-//    pool with a function handler (the jobs on the event loop's thread).
+//    the CPU jobs run, 8 in flight, on the threaded pool, piscina and
+//    tinypool; its floor on this machine (as many bare threads computing the
+//    same jobs with no message per job, the main thread idle: what the
+//    kernel's scheduling alone gives a thread that wants a core every
+//    millisecond while the others compute); and, for contrast, the same pool
+//    with a function handler (the jobs on the event loop's thread).
 //  - The function-handler pool against fastq is bench/pool's (`pnpm bench
 //    pool`: "gochan (trySubmit first)" against "fastq (promise)" at 4 and 64
 //    workers), not repeated here.
@@ -44,7 +48,7 @@ const configs = [
   ...['piscina', 'tinypool'].map((lib) => ({ key: `cpu ${lib} ${CORES}`, args: ['cpu', lib, CORES, CPU_JOBS, ROUNDS] })),
   ...(haveGo ? [1, CORES].map((threads) => ({ key: `cpu go ${threads}`, args: ['cpu', 'go', threads, CPU_JOBS, ROUNDS] })) : []),
   ...['pool', 'tinypool', 'piscina'].map((lib) => ({ key: `noop ${lib}`, args: ['noop', lib, CORES, NOOP_VALUES] })),
-  { key: 'eventloop pool', args: ['eventloop', 'pool', CORES, CPU_JOBS, ROUNDS] },
+  ...['pool', 'piscina', 'tinypool', 'bare'].map((lib) => ({ key: `eventloop ${lib}`, args: ['eventloop', lib, CORES, CPU_JOBS, ROUNDS] })),
   { key: 'eventloop pool-function', args: ['eventloop', 'pool-function', 1, Math.max(8, Math.round(CPU_JOBS / 10)), ROUNDS] },
 ];
 
@@ -107,6 +111,9 @@ const lines = [
   '| event loop while CPU jobs run (8 in flight, as a server\'s requests arrive) | longest delay | p99 | mean | longest gap of a 1 ms interval |',
   '|---|---|---|---|---|',
   delayRow(`module handler, ${CORES} threads`, 'eventloop pool', true),
+  delayRow(`piscina, ${CORES} threads`, 'eventloop piscina', false),
+  delayRow(`tinypool, ${CORES} threads`, 'eventloop tinypool', false),
+  delayRow(`the floor: ${CORES} bare threads computing the same jobs, no message per job, the main thread idle`, 'eventloop bare', false),
   delayRow("function handler (the jobs on the event loop's thread)", 'eventloop pool-function', false),
   '',
   'The function-handler pool against fastq: `pnpm bench pool` ("gochan (trySubmit first)" and "fastq (promise)", 4 and 64 workers).',
