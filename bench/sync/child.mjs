@@ -12,6 +12,8 @@
 //     operations as they would at full speed rather than at valgrind's
 //     50-fold slowdown; 0 freezes it (no slice ever ends). The line printed
 //     then also says how many macrotasks were scheduled (slices ended).
+// Under steady.mjs: BENCH_WINDOWS=W runs the workload once to warm up, then W
+// more times in this process, and prints the median window's rate.
 import { Mutex as AsyncMutex, Semaphore as AsyncMutexSemaphore } from 'async-mutex';
 import { Sema } from 'async-sema';
 import pLimit from 'p-limit';
@@ -209,7 +211,30 @@ const runs = {
   'rwmutex readers, one task (uncontended)': () => mutexRun(gochanOnly(rwmutexes.reader), 1, false),
 };
 if (!runs[workload]) throw new Error(`no workload ${workload}`);
-const start = performance.now();
-const measured = await runs[workload]();
-const ms = performance.now() - start;
-console.log(JSON.stringify({ ms, ops: measured?.ops ?? (n / ms) * 1000, ...(tick === undefined ? {} : { macrotasks }) }));
+const windows = Number(process.env.BENCH_WINDOWS ?? 0);
+if (windows > 0) {
+  // Steady state (steady.mjs): one run to warm up, then `windows` runs of
+  // the same workload in this process, each checked as every run is; prints
+  // the median window's rate by the wall clock and by this process's CPU
+  // time, and the slowest and fastest windows.
+  await runs[workload]();
+  const wall = [];
+  const cpu = [];
+  for (let w = 0; w < windows; w++) {
+    done = peak = 0;
+    const used = process.cpuUsage();
+    const start = performance.now();
+    await runs[workload]();
+    const ms = performance.now() - start;
+    const { user, system } = process.cpuUsage(used);
+    wall.push((n / ms) * 1000);
+    cpu.push(n / ((user + system) / 1e6));
+  }
+  const middle = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+  console.log(JSON.stringify({ ops: middle(wall), cpuOps: middle(cpu), slowest: Math.min(...wall), fastest: Math.max(...wall) }));
+} else {
+  const start = performance.now();
+  const measured = await runs[workload]();
+  const ms = performance.now() - start;
+  console.log(JSON.stringify({ ms, ops: measured?.ops ?? (n / ms) * 1000, ...(tick === undefined ? {} : { macrotasks }) }));
+}

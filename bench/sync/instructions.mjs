@@ -29,13 +29,9 @@
 // RWMutex ones), SYNC_COUNT_PAIRS (N, default 100000), SYNC_CLOCK_TICKS
 // (comma-separated, default 125,0). Last, the uncontended loop is counted
 // with no lock at all (child.mjs's floor): what of a pair is the lock's own.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
 import { callgrind } from '../channel/callgrind.mjs';
+import { build } from './builds.mjs';
 
-const root = new URL('../../', import.meta.url).pathname;
 const child = new URL('./child.mjs', import.meta.url).pathname;
 const REFS = (process.env.SYNC_REFS ?? 'e941e87^,e941e87').split(',').filter(Boolean);
 const WORKLOADS = (
@@ -44,25 +40,6 @@ const WORKLOADS = (
 ).split(';');
 const N = Number(process.env.SYNC_COUNT_PAIRS ?? 100_000);
 const TICKS = (process.env.SYNC_CLOCK_TICKS ?? '125,0').split(',');
-/** The packages a sync or semaphore build needs, in the order tsc -b builds them. */
-const PACKAGES = ['channel', 'waitgroup', 'sync', 'semaphore'];
-
-/**
- * Compiles channel, waitgroup, sync and semaphore as they were at `ref` into
- * a temporary folder, each importing the others' builds from there; returns
- * the environment that makes the child load them.
- */
-function build(ref) {
-  const dir = mkdtempSync(join(os.tmpdir(), 'sync-baseline-'));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const paths = ['tsconfig.base.json', ...PACKAGES.flatMap((name) => [`packages/${name}/src`, `packages/${name}/tsconfig.json`, `packages/${name}/package.json`])];
-  execFileSync('sh', ['-c', `git -C '${root}' archive '${ref}' ${paths.join(' ')} | tar -x -C '${dir}'`]);
-  mkdirSync(join(dir, 'node_modules/@gochan'), { recursive: true });
-  for (const name of PACKAGES) symlinkSync(join(dir, 'packages', name), join(dir, 'node_modules/@gochan', name));
-  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-b', ...['sync', 'semaphore'].map((name) => join(dir, 'packages', name))], { stdio: 'inherit' });
-  const index = (name) => join(dir, 'packages', name, 'dist/index.js');
-  return { SYNC_MODULE: index('sync'), SEMAPHORE_MODULE: index('semaphore'), CHANNEL_MODULE: index('channel') };
-}
 
 /** Instructions callgrind counted for one child run, and the child's own line (it checked what it computed). */
 function count(args, env) {
