@@ -173,23 +173,35 @@ function dequeueShared<T>(queue: WaitQueue<T>): Waiter<T> | null {
  * @param claim - The select's one-shot claim, shared with its other parts.
  */
 export function selectClaimed(cases: readonly Case[], claim: ExternalClaim): ClaimedSelect {
+  let outcome: [number, unknown, boolean] | null | undefined;
   try {
-    for (;;) {
-      const chosen = pollCases(cases);
-      if (chosen < 0) break;
-      const outcome = runClaimed(cases, chosen, claim);
-      if (outcome === RETRY) continue;
-      return { promise: Promise.resolve(outcome === LOST ? null : outcome), withdraw: noop };
-    }
+    outcome = pollClaimed(cases, claim);
   } catch (error) {
     return { promise: Promise.reject(error), withdraw: noop };
   }
-  const wait = new SelectWait(undefined);
-  wait.external = claim;
-  const promise = promiseFor<[number, unknown, boolean]>(wait);
-  shareQueues(cases);
-  parkCases(cases, wait, SHARED);
-  return { promise, withdraw: () => wait.withdraw() };
+  if (outcome !== undefined) return { promise: Promise.resolve(outcome), withdraw: noop };
+  return parkClaimed(cases, claim);
+}
+
+/**
+ * pollClaimed is the poll of {@link selectClaimed} alone, with no promise:
+ * it runs a ready case of `cases` once it has won `claim` and returns
+ * `[index, value, ok]`; it returns null if the claim was lost (the select
+ * ran elsewhere), and undefined if no case was ready, when the caller parks
+ * the cases with {@link parkClaimed}. It throws if the case that ran sends on
+ * a closed channel. For the thread that is home to the channels, answering
+ * an operation that completes at once without allocating a select's waiters.
+ *
+ * @param cases - Cases on channels of this thread.
+ * @param claim - The select's one-shot claim, shared with its other parts.
+ */
+export function pollClaimed(cases: readonly Case[], claim: ExternalClaim): [number, unknown, boolean] | null | undefined {
+  for (;;) {
+    const chosen = pollCases(cases);
+    if (chosen < 0) return undefined;
+    const outcome = runClaimed(cases, chosen, claim);
+    if (outcome !== RETRY) return outcome === LOST ? null : outcome;
+  }
 }
 
 /**

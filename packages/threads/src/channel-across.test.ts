@@ -111,6 +111,23 @@ describe('channels across threads', () => {
     expect(await holding).toBe('released');
   });
 
+  test('a send from another thread on a channel closed here fails at once with "send on closed channel"', async () => {
+    const ch = new Channel<number>();
+    ch.close();
+    expect(await go<string>(fixture('send-one'), ch, 1)).toBe('ClosedChannelError: send on closed channel');
+  });
+
+  test('a receive from another thread pairs at once with a sender parked here, and that send resolves', async () => {
+    const input = new Channel<number>();
+    const output = new Channel<number>();
+    const sending = input.send(21); // parked: no receiver yet
+    const echoing = go<number>(fixture('echo'), input, output);
+    await sending;
+    expect(await output.recv()).toEqual([42, true]);
+    input.close();
+    expect(await echoing).toBe(1);
+  });
+
   test('a ClosedChannelError from another thread is a ClosedChannelError here', async () => {
     const out = new Channel<Channel<number>>();
     void go(fixture('own-channel'), out, 0, 0);

@@ -1,4 +1,4 @@
-import { recv, selectClaimed, send, type Case, type Channel, type ClaimedSelect } from '@gochan/channel';
+import { parkClaimed, pollClaimed, recv, send, type Case, type Channel, type ClaimedSelect } from '@gochan/channel';
 import { LocalClaim, claimAt, type ClaimMemory } from './claim.js';
 import { decode, encode, encodeError } from './codec.js';
 import type { Message } from './protocol.js';
@@ -51,37 +51,77 @@ export class Home {
     return channel;
   }
 
-  /** Runs the cases another thread's operation has on this thread's channels. */
+  /**
+   * Runs the cases another thread's operation has on this thread's channels:
+   * at once, and answered at once, when one is ready (Go's selectgo polls
+   * before it parks); else parked, and answered when a partner here runs
+   * one. Only a parked operation allocates a select's waiters and is kept
+   * in `served`.
+   */
   select(message: Extract<Message, { t: 'sel' }>): void {
     const { from, op } = message;
     const claim = message.slot < 0 ? new LocalClaim() : claimAt(this.memory, message.slot, message.gen, this.runtime.id);
-    const cases: Case[] = [];
+    let cases: Case[];
+    let outcome: [number, unknown, boolean] | null | undefined;
     try {
-      for (const wire of message.cases) {
-        const channel = this.channel(wire[1]);
-        cases.push(wire.length === 2 ? recv(channel) : send(channel, decode(wire[2], this.runtime)));
-      }
+      cases = this.cases(message.cases);
     } catch (error) {
       // A bug of ours, or a value that cannot be rebuilt: that operation fails, not the thread.
       this.runtime.post({ t: 'done', to: from, op, e: encodeError(error, this.runtime, from) });
       return;
     }
-    const running = selectClaimed(cases, claim);
+    try {
+      outcome = pollClaimed(cases, claim);
+    } catch (error) {
+      // The case that ran sends on a closed channel.
+      this.runtime.post({ t: 'done', to: from, op, e: encodeError(error, this.runtime, from) });
+      return;
+    }
+    if (outcome !== undefined) {
+      if (outcome !== null) this.answer(message, outcome);
+      return; // null: the claim went elsewhere
+    }
+    const running = parkClaimed(cases, claim);
     let byOp = this.served.get(from);
     if (byOp === undefined) this.served.set(from, (byOp = new Map()));
     byOp.set(op, running);
     running.promise.then(
       (result) => {
         byOp.delete(op);
-        if (result === null) return; // the claim went elsewhere
-        const [index, value, ok] = result;
-        this.runtime.post({ t: 'done', to: from, op, i: (message.cases[index] as [number, number])[0], v: encode(value, this.runtime, from), ok });
+        if (result !== null) this.answer(message, result);
       },
       (error) => {
         byOp.delete(op);
         this.runtime.post({ t: 'done', to: from, op, e: encodeError(error, this.runtime, from) });
       },
     );
+  }
+
+  /** The cases of an operation, rebuilt on this thread's channels (one case, the usual, without a loop's growing array). */
+  private cases(wires: Extract<Message, { t: 'sel' }>['cases']): Case[] {
+    if (wires.length === 1) return [this.rebuild(wires[0] as (typeof wires)[number])];
+    const cases: Case[] = [];
+    for (const wire of wires) cases.push(this.rebuild(wire));
+    return cases;
+  }
+
+  private rebuild(wire: Extract<Message, { t: 'sel' }>['cases'][number]): Case {
+    const channel = this.channel(wire[1]);
+    return wire.length === 2 ? recv(channel) : send(channel, decode(wire[2], this.runtime));
+  }
+
+  /** Tells the operation's thread that its case `index` ran, with the value received (or undefined for a send). */
+  private answer(message: Extract<Message, { t: 'sel' }>, [index, value, ok]: [number, unknown, boolean]): void {
+    const { from, op } = message;
+    let v: unknown;
+    try {
+      v = encode(value, this.runtime, from);
+    } catch (error) {
+      // A value whose walk throws (a getter): the receive ran and fails with that error, said to its thread.
+      this.runtime.post({ t: 'done', to: from, op, e: encodeError(error, this.runtime, from) });
+      return;
+    }
+    this.runtime.post({ t: 'done', to: from, op, i: (message.cases[index] as [number, number])[0], v, ok });
   }
 
   /** Another thread's operation ran, or was abandoned, elsewhere: take its cases off this thread's channels. */
