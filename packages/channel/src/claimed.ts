@@ -219,6 +219,32 @@ export function parkClaimed(cases: readonly Case[], claim: ExternalClaim): Claim
   return { promise, withdraw: () => wait.withdraw() };
 }
 
+/**
+ * parkClaimedThen is {@link parkClaimed} with callbacks in place of a
+ * promise, for the thread that is home to the channels and answers another
+ * thread's operation: `done` is called with `[index, value, ok]` when a
+ * partner here runs one of the cases, inside that partner's operation (so it
+ * must only record or post, never operate on a channel); `failed` with the
+ * error when the case that ran sends on a closed channel. Neither is called
+ * once `withdraw()` has been.
+ *
+ * @returns What takes the waiting cases off their channels.
+ */
+export function parkClaimedThen(
+  cases: readonly Case[],
+  claim: ExternalClaim,
+  done: (result: [number, unknown, boolean]) => void,
+  failed: (error: unknown) => void,
+): { withdraw(): void } {
+  const wait = new SelectWait(undefined);
+  wait.external = claim;
+  wait.resolve = done;
+  wait.reject = failed;
+  shareQueues(cases);
+  parkCases(cases, wait, SHARED);
+  return wait;
+}
+
 const RETRY = 0;
 const LOST = 1;
 

@@ -9,7 +9,10 @@ const value = fc.oneof(fc.constant(undefined), fc.integer(), fc.string(), fc.arr
 const wireError = fc.record({ name: fc.string(), message: fc.string(), stack: fc.string() });
 const wireCase: fc.Arbitrary<WireCase> = fc.oneof(fc.tuple(fc.nat(), fc.nat()), fc.tuple(fc.nat(), fc.nat(), value));
 const message: fc.Arbitrary<Message> = fc.oneof(
-  fc.record({ t: fc.constant('sel' as const), to: id, from: id, op, slot: fc.integer({ min: -1, max: 8191 }), gen: fc.nat(), cases: fc.array(wireCase, { minLength: 1, maxLength: 4 }) }),
+  // A claim's generation means something only with its slot: a select with no shared claim (slot -1) sends 0 (requests.ts).
+  fc
+    .record({ t: fc.constant('sel' as const), to: id, from: id, op, slot: fc.integer({ min: -1, max: 8191 }), gen: fc.nat(), cases: fc.array(wireCase, { minLength: 1, maxLength: 4 }) })
+    .map((m) => (m.slot < 0 ? { ...m, gen: 0 } : m)),
   fc.record({ t: fc.constant('done' as const), to: id, op, i: fc.option(fc.nat(), { nil: undefined }), ok: fc.option(fc.boolean(), { nil: undefined }), v: value, e: fc.option(wireError, { nil: undefined }) }),
   fc.record({ t: fc.constant('unsel' as const), to: id, from: id, op }),
   fc.record({ t: fc.constant('close' as const), to: id, from: id, op, channel: fc.nat() }),
@@ -48,6 +51,28 @@ describe('frames', () => {
     expect(read).toMatchObject([{ t: 'dump', to: 1, from: 0, ms: 100 }]);
     new Int32Array((read[0] as Extract<Message, { t: 'dump' }>).buf)[0] = 7;
     expect(new Int32Array(buf)[0]).toBe(7);
+  });
+
+  test('the messages of a channel operation across threads travel in their compact forms', () => {
+    const batch: unknown[] = [];
+    pack({ t: 'sel', to: 0, from: 1, op: 7, slot: -1, gen: 0, cases: [[0, 3]] }, batch);
+    expect(batch).toHaveLength(6);
+    pack({ t: 'sel', to: 0, from: 1, op: 8, slot: -1, gen: 0, cases: [[0, 4, 'v']] }, batch);
+    expect(batch).toHaveLength(13);
+    pack({ t: 'done', to: 1, op: 7, i: 0, ok: true, v: 42 }, batch);
+    expect(batch).toHaveLength(18);
+    pack({ t: 'done', to: 1, op: 8, i: 0, ok: false, v: undefined }, batch); // a receive that found the channel closed: the full form
+    expect(batch).toHaveLength(25);
+    const read: Message[] = [];
+    unpack(structuredClone(batch), (m) => read.push(m));
+    expect(read.map(normal)).toEqual(
+      [
+        { t: 'sel', to: 0, from: 1, op: 7, slot: -1, gen: 0, cases: [[0, 3]] },
+        { t: 'sel', to: 0, from: 1, op: 8, slot: -1, gen: 0, cases: [[0, 4, 'v']] },
+        { t: 'done', to: 1, op: 7, i: 0, ok: true, v: 42, e: undefined },
+        { t: 'done', to: 1, op: 8, i: 0, ok: false, v: undefined, e: undefined },
+      ].map((m) => normal(m as Message)),
+    );
   });
 
   test('a send case of the value undefined stays a send case, apart from a receive case', () => {

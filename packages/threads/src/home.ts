@@ -1,4 +1,4 @@
-import { parkClaimed, pollClaimed, recv, send, type Case, type Channel, type ClaimedSelect } from '@gochan/channel';
+import { parkClaimedThen, pollClaimed, recv, send, type Case, type Channel } from '@gochan/channel';
 import { LocalClaim, claimAt, type ClaimMemory } from './claim.js';
 import { decode, encode, encodeError } from './codec.js';
 import type { Message } from './protocol.js';
@@ -22,7 +22,7 @@ export class Home {
   /** The channels of this thread that other threads can name, by id, and who holds them. */
   readonly exports: Exports = new Exports();
   /** Operations of other threads waiting here: by thread, then by its op. */
-  private readonly served = new Map<number, Map<number, ClaimedSelect>>();
+  private readonly served = new Map<number, Map<number, { withdraw(): void }>>();
 
   constructor(
     private readonly runtime: Runtime,
@@ -81,20 +81,22 @@ export class Home {
       if (outcome !== null) this.answer(message, outcome);
       return; // null: the claim went elsewhere
     }
-    const running = parkClaimed(cases, claim);
     let byOp = this.served.get(from);
     if (byOp === undefined) this.served.set(from, (byOp = new Map()));
-    byOp.set(op, running);
-    running.promise.then(
+    const served = byOp;
+    const parked = parkClaimedThen(
+      cases,
+      claim,
       (result) => {
-        byOp.delete(op);
-        if (result !== null) this.answer(message, result);
+        served.delete(op);
+        this.answer(message, result);
       },
       (error) => {
-        byOp.delete(op);
+        served.delete(op);
         this.runtime.post({ t: 'done', to: from, op, e: encodeError(error, this.runtime, from) });
       },
     );
+    served.set(op, parked);
   }
 
   /** The cases of an operation, rebuilt on this thread's channels (one case, the usual, without a loop's growing array). */
@@ -129,7 +131,7 @@ export class Home {
     const byOp = this.served.get(from);
     const running = byOp?.get(op);
     if (running === undefined) return;
-    (byOp as Map<number, ClaimedSelect>).delete(op);
+    (byOp as Map<number, { withdraw(): void }>).delete(op);
     running.withdraw();
   }
 
