@@ -136,7 +136,7 @@ export class ThreadHandOff<P, R> {
       const same = ctx === lane.ctx;
       lane.ctx = ctx;
       await lane.jobs.send([job.id, job.payload, job.attempt, same ? null : ctx]);
-      [outcome] = await lane.results.recv();
+      outcome = (await lane.results.recv())[0];
     } catch (error) {
       if (!lane.over) throw error;
     } finally {
