@@ -275,14 +275,16 @@ describe('a pool on a store', () => {
   });
 
   test('a running job keeps its lease: another pool on the same store does not take it', async () => {
-    const store = new MemoryStore({ leaseMs: 90 });
+    // The handler runs three leases long; a lease of 200 ms leaves room for a renewal
+    // that a loaded machine (or a browser's throttled timers) delays by a hundred.
+    const store = new MemoryStore({ leaseMs: 200 });
     const ran: string[] = [];
     const slow = new WorkerPool({
       workers: 1,
       store,
       handler: async (j: Job<number>) => {
         ran.push(`slow:${j.id}`);
-        await sleep(400);
+        await sleep(600);
       },
     });
     await slow.submit(job('long', 0));
