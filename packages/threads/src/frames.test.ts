@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { pack, unpack } from './frames.js';
+import { Batch, pack, unpack } from './frames.js';
 import type { Message, WireCase } from './protocol.js';
 
 const id = fc.integer({ min: -1, max: 255 });
@@ -33,10 +33,10 @@ describe('frames', () => {
   test('a batch of any messages reads back as the same messages, in order, after a structured clone', () => {
     fc.assert(
       fc.property(fc.array(message, { maxLength: 20 }), (messages) => {
-        const batch: unknown[] = [];
+        const batch = new Batch();
         for (const m of messages) pack(m, batch);
         const read: Message[] = [];
-        unpack(structuredClone(batch), (m) => read.push(m));
+        unpack(structuredClone(batch.take()), (m) => read.push(m));
         expect(read.map(normal)).toEqual(messages.map(normal));
       }),
     );
@@ -44,27 +44,27 @@ describe('frames', () => {
 
   test('a dump request carries its SharedArrayBuffer shared: what the thread writes there, the requester reads', () => {
     const buf = new SharedArrayBuffer(8);
-    const batch: unknown[] = [];
+    const batch = new Batch();
     pack({ t: 'dump', to: 1, from: 0, ms: 100, buf }, batch);
     const read: Message[] = [];
-    unpack(structuredClone(batch), (m) => read.push(m));
+    unpack(structuredClone(batch.take()), (m) => read.push(m));
     expect(read).toMatchObject([{ t: 'dump', to: 1, from: 0, ms: 100 }]);
     new Int32Array((read[0] as Extract<Message, { t: 'dump' }>).buf)[0] = 7;
     expect(new Int32Array(buf)[0]).toBe(7);
   });
 
   test('the messages of a channel operation across threads travel in their compact forms', () => {
-    const batch: unknown[] = [];
+    const batch = new Batch();
     pack({ t: 'sel', to: 0, from: 1, op: 7, slot: -1, gen: 0, cases: [[0, 3]] }, batch);
-    expect(batch).toHaveLength(6);
+    expect(batch.n).toBe(6);
     pack({ t: 'sel', to: 0, from: 1, op: 8, slot: -1, gen: 0, cases: [[0, 4, 'v']] }, batch);
-    expect(batch).toHaveLength(13);
+    expect(batch.n).toBe(13);
     pack({ t: 'done', to: 1, op: 7, i: 0, ok: true, v: 42 }, batch);
-    expect(batch).toHaveLength(18);
+    expect(batch.n).toBe(18);
     pack({ t: 'done', to: 1, op: 8, i: 0, ok: false, v: undefined }, batch); // a receive that found the channel closed: the full form
-    expect(batch).toHaveLength(25);
+    expect(batch.n).toBe(25);
     const read: Message[] = [];
-    unpack(structuredClone(batch), (m) => read.push(m));
+    unpack(structuredClone(batch.take()), (m) => read.push(m));
     expect(read.map(normal)).toEqual(
       [
         { t: 'sel', to: 0, from: 1, op: 7, slot: -1, gen: 0, cases: [[0, 3]] },
@@ -75,11 +75,25 @@ describe('frames', () => {
     );
   });
 
+  test('a batch written turn after turn sends each turn its own fields alone, and keeps no value of an earlier one', () => {
+    const batch = new Batch();
+    const payload = { big: 'x'.repeat(100) };
+    pack({ t: 'sel', to: 0, from: 1, op: 1, slot: 3, gen: 9, cases: [[0, 3, payload], [1, 4]] }, batch);
+    expect(batch.take()).toHaveLength(14);
+    pack({ t: 'unsel', to: 0, from: 1, op: 1 }, batch);
+    const second = batch.take();
+    expect(second).toHaveLength(4);
+    expect(batch.items).not.toContain(payload);
+    const read: Message[] = [];
+    unpack(second, (m) => read.push(m));
+    expect(read).toEqual([{ t: 'unsel', to: 0, from: 1, op: 1 }]);
+  });
+
   test('a send case of the value undefined stays a send case, apart from a receive case', () => {
-    const batch: unknown[] = [];
+    const batch = new Batch();
     pack({ t: 'sel', to: 0, from: 1, op: 7, slot: -1, gen: 0, cases: [[0, 3, undefined], [1, 4]] }, batch);
     const read: Message[] = [];
-    unpack(batch, (m) => read.push(m));
+    unpack(batch.take(), (m) => read.push(m));
     const cases = (read[0] as Extract<Message, { t: 'sel' }>).cases;
     expect(cases[0]).toHaveLength(3);
     expect(cases[1]).toHaveLength(2);

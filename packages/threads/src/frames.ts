@@ -38,66 +38,91 @@ const SEND1 = 15;
 /** 'done' of a case that ran (ok true, no error): to, op, i, v. */
 const RAN = 16;
 
+/**
+ * Batch is a batch being written, its fields `items[0..n)`. The array is
+ * written in place and keeps its length from one batch to the next: `take`
+ * copies out the first `n` for postMessage and clears them, so that the
+ * hundreds of fields a thread sends in a turn do not grow a new array,
+ * reallocated half a dozen times on the way, every turn (an array grown by
+ * push is several times the size of its fields in garbage).
+ */
+export class Batch {
+  readonly items: unknown[] = [];
+  n = 0;
+
+  /** The batch as postMessage sends it, a packed array of its `n` fields; the batch is empty after. */
+  take(): unknown[] {
+    const fields = this.items.slice(0, this.n);
+    this.items.fill(undefined, 0, this.n); // keeps no value alive past its batch
+    this.n = 0;
+    return fields;
+  }
+}
+
+function put(out: Batch, field: unknown): void {
+  out.items[out.n++] = field;
+}
+
 /** Appends `message` to the batch `out`. */
-export function pack(message: Message, out: unknown[]): void {
+export function pack(message: Message, out: Batch): void {
   switch (message.t) {
     case 'sel': {
       const { cases } = message;
       if (message.slot < 0 && cases.length === 1) {
         const c = cases[0] as WireCase;
-        if (c.length === 3) out.push(SEND1, message.to, message.from, message.op, c[0], c[1], c[2]);
-        else out.push(RECV1, message.to, message.from, message.op, c[0], c[1]);
+        if (c.length === 3) { put(out, SEND1); put(out, message.to); put(out, message.from); put(out, message.op); put(out, c[0]); put(out, c[1]); put(out, c[2]); }
+        else { put(out, RECV1); put(out, message.to); put(out, message.from); put(out, message.op); put(out, c[0]); put(out, c[1]); }
         return;
       }
-      out.push(SEL, message.to, message.from, message.op, message.slot, message.gen, cases.length);
+      put(out, SEL); put(out, message.to); put(out, message.from); put(out, message.op); put(out, message.slot); put(out, message.gen); put(out, cases.length);
       for (const c of cases) {
-        if (c.length === 3) out.push(c[0], c[1], 1, c[2]);
-        else out.push(c[0], c[1], 0);
+        if (c.length === 3) { put(out, c[0]); put(out, c[1]); put(out, 1); put(out, c[2]); }
+        else { put(out, c[0]); put(out, c[1]); put(out, 0); }
       }
       return;
     }
     case 'done':
       if (message.ok === true && message.e === undefined && message.i !== undefined) {
-        out.push(RAN, message.to, message.op, message.i, message.v);
+        put(out, RAN); put(out, message.to); put(out, message.op); put(out, message.i); put(out, message.v);
         return;
       }
-      out.push(DONE, message.to, message.op, message.i, message.ok, message.v, message.e);
+      put(out, DONE); put(out, message.to); put(out, message.op); put(out, message.i); put(out, message.ok); put(out, message.v); put(out, message.e);
       return;
     case 'unsel':
-      out.push(UNSEL, message.to, message.from, message.op);
+      put(out, UNSEL); put(out, message.to); put(out, message.from); put(out, message.op);
       return;
     case 'close':
-      out.push(CLOSE, message.to, message.from, message.op, message.channel);
+      put(out, CLOSE); put(out, message.to); put(out, message.from); put(out, message.op); put(out, message.channel);
       return;
     case 'go':
-      out.push(GO, message.to, message.from, message.op, message.url, message.args);
+      put(out, GO); put(out, message.to); put(out, message.from); put(out, message.op); put(out, message.url); put(out, message.args);
       return;
     case 'ret':
-      out.push(RET, message.to, message.op, message.v, message.e);
+      put(out, RET); put(out, message.to); put(out, message.op); put(out, message.v); put(out, message.e);
       return;
     case 'cancel':
-      out.push(CANCEL, message.to, message.home, message.id, message.cause, message.deadline);
+      put(out, CANCEL); put(out, message.to); put(out, message.home); put(out, message.id); put(out, message.cause); put(out, message.deadline);
       return;
     case 'died':
-      out.push(DIED, message.to, message.thread, message.reason);
+      put(out, DIED); put(out, message.to); put(out, message.thread); put(out, message.reason);
       return;
     case 'ref':
-      out.push(REF, message.to, message.id, message.thread);
+      put(out, REF); put(out, message.to); put(out, message.id); put(out, message.thread);
       return;
     case 'free':
-      out.push(FREE, message.to, message.from, message.id, message.count);
+      put(out, FREE); put(out, message.to); put(out, message.from); put(out, message.id); put(out, message.count);
       return;
     case 'idle':
-      out.push(IDLE, message.to, message.from, message.seen);
+      put(out, IDLE); put(out, message.to); put(out, message.from); put(out, message.seen);
       return;
     case 'dump':
-      out.push(DUMP, message.to, message.from, message.ms, message.buf);
+      put(out, DUMP); put(out, message.to); put(out, message.from); put(out, message.ms); put(out, message.buf);
       return;
     case 'watch':
-      out.push(WATCH, message.to, message.entry);
+      put(out, WATCH); put(out, message.to); put(out, message.entry);
       return;
     case 'serve':
-      out.push(SERVE, message.to, message.from, message.on);
+      put(out, SERVE); put(out, message.to); put(out, message.from); put(out, message.on);
       return;
   }
 }

@@ -1,4 +1,4 @@
-import { pack, unpack } from './frames.js';
+import { Batch, pack, unpack } from './frames.js';
 import type { Message } from './protocol.js';
 
 /** Port is what a Link posts to: a worker, or a worker's parentPort. */
@@ -21,8 +21,8 @@ export interface Port {
  * other.
  */
 export class Link {
-  /** Batches waiting for the flush, by port. */
-  private readonly outbox = new Map<Port, unknown[]>();
+  /** Batches waiting for the flush, by port (each written in place, turn after turn: frames.ts's Batch). */
+  private readonly outbox = new Map<Port, Batch>();
   private scheduled = false;
   private readonly flushBound = (): void => this.flush();
 
@@ -32,7 +32,7 @@ export class Link {
   post(port: Port, message: Message): void {
     let batch = this.outbox.get(port);
     if (batch === undefined) {
-      batch = [];
+      batch = new Batch();
       this.outbox.set(port, batch);
     }
     pack(message, batch);
@@ -46,16 +46,16 @@ export class Link {
   flush(): void {
     this.scheduled = false;
     for (const [port, batch] of this.outbox) {
-      if (batch.length === 0) continue;
-      this.outbox.set(port, []);
+      if (batch.n === 0) continue;
+      const fields = batch.take();
       try {
-        port.postMessage(batch);
+        port.postMessage(fields);
       } catch {
-        unpack(batch, (message) => {
-          const single: unknown[] = [];
+        unpack(fields, (message) => {
+          const single = new Batch();
           pack(message, single);
           try {
-            port.postMessage(single);
+            port.postMessage(single.take());
           } catch (error) {
             this.refused(message, error);
           }
@@ -67,7 +67,7 @@ export class Link {
   /** Forgets a port that is gone, and what was waiting for it. */
   drop(port: Port): Message[] {
     const messages: Message[] = [];
-    unpack(this.outbox.get(port) ?? [], (message) => messages.push(message));
+    unpack(this.outbox.get(port)?.take() ?? [], (message) => messages.push(message));
     this.outbox.delete(port);
     return messages;
   }
