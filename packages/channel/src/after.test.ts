@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { after } from './after.js';
+import { after } from './sleep.js';
 import { Channel } from './channel.js';
 import { recv, select } from './select.js';
 

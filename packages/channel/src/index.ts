@@ -22,18 +22,15 @@ export {
   type SelectResult,
   type SendCase,
 } from './select.js';
-export { after } from './after.js';
-export { afterFunc } from './after-func.js';
-export { sleep } from './sleep.js';
-export { Timer } from './timer.js';
-export { Ticker } from './ticker.js';
-export { tick } from './tick.js';
+export { after, sleep } from './sleep.js';
+export { Timer, afterFunc } from './timer.js';
+export { Ticker, tick } from './ticker.js';
 export { describe } from './describe.js';
 export { pace } from './pace.js';
 // The seam of selects across threads, for @gochan/threads (see claimed.ts).
 export { parkClaimed, selectClaimed, type ClaimedSelect, type ExternalClaim } from './claimed.js';
 // The waiter list of the primitives without a channel (@gochan/sync's Cond, @gochan/semaphore).
-export { WaiterList, type ListNode } from './list.js';
+export { WaiterList, type ListNode } from './waiter.js';
 // The runtime seam, for @gochan/testing and debuggers (see hooks.ts).
 export { currentHooks, installHooks, type ParkReason, type RuntimeHooks } from './hooks.js';
 // The seam between a deadlock watcher and a thread runtime (see thread-seam.ts).
