@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 export { Channel, type RecvChannel, type RecvResult, type SendChannel } from './channel.js';
-export { ClosedChannelError } from './errors.js';
+export { ClosedChannelError, describe } from './errors.js';
 export { nil } from './nil.js';
 export {
   recv,
@@ -25,7 +25,6 @@ export {
 export { after, sleep } from './sleep.js';
 export { Timer, afterFunc } from './timer.js';
 export { Ticker, tick } from './ticker.js';
-export { describe } from './describe.js';
 export { pace } from './pace.js';
 // The seam of selects across threads, for @gochan/threads (see claimed.ts).
 export { parkClaimed, selectClaimed, type ClaimedSelect, type ExternalClaim } from './claimed.js';

@@ -1,6 +1,6 @@
+import { describe } from './errors.js';
 import { Alarm, now } from './alarm.js';
 import { Channel, type RecvChannel } from './channel.js';
-import { describe } from './describe.js';
 import { hooks, timeNow } from './hooks.js';
 import { paced } from './pace.js';
 

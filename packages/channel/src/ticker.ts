@@ -1,7 +1,7 @@
+import { describe } from './errors.js';
 import { Alarm, now } from './alarm.js';
 import { timeNow } from './hooks.js';
 import { Channel, type RecvChannel } from './channel.js';
-import { describe } from './describe.js';
 
 /*
  * Ticker follows Go 1.23's time.Ticker; this module is Go's time/tick.go,

@@ -1,4 +1,4 @@
-import { describe } from './describe.js';
+import { describe } from './errors.js';
 import { Alarm, now } from './alarm.js';
 import { timeNow } from './hooks.js';
 import { Channel, type RecvChannel } from './channel.js';
