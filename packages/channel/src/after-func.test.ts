@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { after } from './sleep.js';
-import { afterFunc } from './timer.js';
+import { after } from './after.js';
+import { afterFunc } from './after-func.js';
 import { Channel } from './channel.js';
 import { nil } from './nil.js';
 import { recv, trySelect } from './select.js';

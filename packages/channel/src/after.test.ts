@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { after } from './sleep.js';
+import { after } from './after.js';
 import { Channel } from './channel.js';
 import { recv, select } from './select.js';
 

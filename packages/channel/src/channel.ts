@@ -1,5 +1,6 @@
+import { describe } from './describe.js';
 import { hooks } from './hooks.js';
-import { CLOSE_OF_CLOSED, ClosedChannelError, SEND_ON_CLOSED, describe } from './errors.js';
+import { CLOSE_OF_CLOSED, ClosedChannelError, SEND_ON_CLOSED } from './errors.js';
 import { RESOLVED, pace, paced, pacedWith, resumeWith } from './pace.js';
 import { Ring } from './ring.js';
 import { CASE, NEXT, NONE, RECV, SEND, WaitQueue, Waiter, promiseFor } from './waiter.js';

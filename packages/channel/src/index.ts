@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 export { Channel, type RecvChannel, type RecvResult, type SendChannel } from './channel.js';
-export { ClosedChannelError, describe } from './errors.js';
+export { ClosedChannelError } from './errors.js';
 export { nil } from './nil.js';
 export {
   recv,
@@ -22,14 +22,18 @@ export {
   type SelectResult,
   type SendCase,
 } from './select.js';
-export { after, sleep } from './sleep.js';
-export { Timer, afterFunc } from './timer.js';
-export { Ticker, tick } from './ticker.js';
+export { after } from './after.js';
+export { afterFunc } from './after-func.js';
+export { sleep } from './sleep.js';
+export { Timer } from './timer.js';
+export { Ticker } from './ticker.js';
+export { tick } from './tick.js';
+export { describe } from './describe.js';
 export { pace } from './pace.js';
 // The seam of selects across threads, for @gochan/threads (see claimed.ts).
 export { parkClaimed, selectClaimed, type ClaimedSelect, type ExternalClaim } from './claimed.js';
 // The waiter list of the primitives without a channel (@gochan/sync's Cond, @gochan/semaphore).
-export { WaiterList, type ListNode } from './waiter.js';
+export { WaiterList, type ListNode } from './list.js';
 // The runtime seam, for @gochan/testing and debuggers (see hooks.ts).
 export { currentHooks, installHooks, type ParkReason, type RuntimeHooks } from './hooks.js';
 // The seam between a deadlock watcher and a thread runtime (see thread-seam.ts).

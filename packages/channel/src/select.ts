@@ -1,6 +1,7 @@
 import { Channel, IS_CLOSED, WOULD_BLOCK, type RecvChannel, type SendChannel } from './channel.js';
+import { describe } from './describe.js';
 import { hooks, random } from './hooks.js';
-import { ClosedChannelError, SEND_ON_CLOSED, describe } from './errors.js';
+import { ClosedChannelError, SEND_ON_CLOSED } from './errors.js';
 import { pace, resumeWith } from './pace.js';
 import { SelectWait } from './select-wait.js';
 import { CASE, NONE, Waiter, promiseFor, type WaiterKind } from './waiter.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { tick } from './ticker.js';
+import { tick } from './tick.js';
 import { Ticker } from './ticker.js';
 
 // Go's time/tick_test.go, on vitest's fake clock.

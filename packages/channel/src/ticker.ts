@@ -1,11 +1,10 @@
-import { describe } from './errors.js';
 import { Alarm, now } from './alarm.js';
 import { timeNow } from './hooks.js';
 import { Channel, type RecvChannel } from './channel.js';
+import { describe } from './describe.js';
 
 /*
- * Ticker follows Go 1.23's time.Ticker; this module is Go's time/tick.go,
- * NewTicker and Tick (one module for both, see sleep.ts).
+ * Ticker follows Go 1.23's time.Ticker.
  *
  * Invariants:
  *  - An alarm is pending exactly while the ticker runs (between the
@@ -118,27 +117,4 @@ export class Ticker {
 export function checkPeriod(ms: unknown, caller: string): asserts ms is number {
   if (typeof ms !== 'number') throw new RangeError(`Expected \`ms\` to be a number of milliseconds, got ${describe(ms)}`);
   if (!(ms > 0)) throw new RangeError(`non-positive interval for ${caller}`);
-}
-
-/**
- * tick is Go's `time.Tick(d)`: the channel of a {@link Ticker} that is never
- * stopped, for a loop that ticks for the whole life of the program.
- *
- * Since Go 1.23 an unreferenced ticker is collected in Go; here it runs until
- * the program ends, and in Node it keeps the process alive. When the loop
- * can end, use a {@link Ticker} and stop it.
- *
- * @param ms - The period in milliseconds.
- * @throws RangeError "non-positive interval for Tick" if `ms` is 0, negative
- *   or NaN: where Go returns a nil channel, which would wait for ever, this
- *   reports the mistake.
- *
- * @example
- * ```ts
- * for await (const now of tick(60_000)) console.log('still here at', now);
- * ```
- */
-export function tick(ms: number): RecvChannel<Date> {
-  checkPeriod(ms, 'Tick');
-  return new Ticker(ms).c;
 }

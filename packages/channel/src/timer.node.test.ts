@@ -2,7 +2,7 @@
 // holds the process open. Real timers, read through Node's own accounting.
 import process from 'node:process';
 import { describe, expect, it } from 'vitest';
-import { after } from './sleep.js';
+import { after } from './after.js';
 import { Ticker } from './ticker.js';
 import { Timer } from './timer.js';
 

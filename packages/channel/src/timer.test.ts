@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { after } from './sleep.js';
+import { after } from './after.js';
 import { Channel } from './channel.js';
 import { recv, select } from './select.js';
 import { Timer } from './timer.js';

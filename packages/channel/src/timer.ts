@@ -1,15 +1,12 @@
-import { describe } from './errors.js';
+import { checkDelay } from './after.js';
 import { Alarm, now } from './alarm.js';
 import { timeNow } from './hooks.js';
 import { Channel, type RecvChannel } from './channel.js';
 import { nil } from './nil.js';
-import { checkDelay } from './sleep.js';
 
 /*
  * Timer follows Go 1.23's time.Timer: its channel behaves as if unbuffered,
- * so a value sent but not yet received counts as not delivered. This module
- * holds NewTimer and AfterFunc, as Go's time/sleep.go does (sleep.ts holds
- * the rest of that file).
+ * so a value sent but not yet received counts as not delivered.
  *
  * Invariants:
  *  - `active` is true from a start until the alarm rings or stop/reset
@@ -26,7 +23,7 @@ import { checkDelay } from './sleep.js';
 /** Set by funcTimer around the one `new Timer` it makes: the function that timer calls instead of sending. */
 let funcOfNext: (() => unknown) | null = null;
 
-/** @internal afterFunc's timer (below): a Timer whose channel is nil and whose alarm calls `f`. */
+/** @internal afterFunc's timer (after-func.ts): a Timer whose channel is nil and whose alarm calls `f`. */
 export function funcTimer(ms: number, f: () => unknown): Timer {
   funcOfNext = f;
   try {
@@ -145,41 +142,4 @@ export class Timer {
     this.#active = true;
     if (ms !== Infinity) this.#alarm.setAt(now() + ms);
   }
-}
-
-/**
- * afterFunc is Go's `time.AfterFunc(d, f)`: it calls `f` once `ms`
- * milliseconds have passed, from a timer callback (where Go runs it in a
- * goroutine of its own), never within this call, even for a delay of 0 or
- * less, and in the order of the due times among all timers. It
- * returns a {@link Timer} whose `c` is the nil channel, as Go's is, and
- * whose `stop()` says whether it stopped `f` from being called.
- *
- * - `stop()` returns true if the call stopped the timer before `f` was
- *   called, false if `f` has already been called (or started) or the timer
- *   was stopped already. It does not wait for a running `f`.
- * - `reset(ms)` schedules `f` again, `ms` from now: it returns true if that
- *   moved a call still to come, false if `f` had been called or stopped,
- *   in which case `f` will now be called once more (Go 1.23).
- *
- * An exception thrown by `f` is uncaught, as a panic in Go's goroutine
- * crashes the program (the timers due with it still fire, from the next
- * timer turn); a promise `f` returns is not awaited.
- *
- * @param ms - The delay in milliseconds: 0 or less calls `f` at the next
- *   timer turn; `Infinity` never calls it and arms nothing.
- * @param f - The function to call.
- * @throws RangeError if `ms` is not a number, or is NaN.
- * @throws TypeError if `f` is not a function.
- *
- * @example
- * ```ts
- * const t = afterFunc(5_000, () => console.log('slow request'));  // time.AfterFunc(5*time.Second, f)
- * await handle(request);
- * if (t.stop()) console.log('fast enough');                        // f will not run
- * ```
- */
-export function afterFunc(ms: number, f: () => unknown): Timer {
-  if (typeof f !== 'function') throw new TypeError(`Expected \`f\` to be a function, got ${describe(f)}`);
-  return funcTimer(ms, f);
 }
