@@ -35,11 +35,12 @@ export function build(ref) {
  * One run of `child` with `args` under callgrind: the instructions it
  * counted and the child's stdout (the child itself checks what it
  * computed). `frozen`: Date.now() returns 0 in the child, so that pace()
- * never ends a slice (see instructions.mjs).
+ * never ends a slice (see instructions.mjs). `flags`: more of node's and
+ * V8's flags, before the child.
  */
-export function callgrind(child, args, env = {}, frozen = false) {
+export function callgrind(child, args, env = {}, frozen = false, flags = []) {
   const clock = frozen ? ['--import', 'data:text/javascript,Date.now=()=>0'] : [];
-  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...clock, child, ...args], {
+  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...flags, ...clock, child, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
   });
@@ -51,6 +52,6 @@ export function callgrind(child, args, env = {}, frozen = false) {
 }
 
 /** The instructions of one run of `child` (callgrind()'s count alone). */
-export function count(child, args, env = {}, frozen = false) {
-  return callgrind(child, args, env, frozen).instructions;
+export function count(child, args, env = {}, frozen = false, flags = []) {
+  return callgrind(child, args, env, frozen, flags).instructions;
 }
