@@ -56,13 +56,15 @@ export function build(ref) {
  * differ by up to 1-2% (hash tables and addresses differ from run to run);
  * with it, by about 0.05%. A count with one seed is still one sample: another
  * seed gives another count of the same code (by as much as 1-2%), so
- * comparisons take several seeds (instructions.mjs).
+ * comparisons take several seeds (instructions.mjs). `flags`: more of node's
+ * and V8's flags, before the child (bench/pool/instructions.mjs fixes the
+ * collector's schedule with them).
  */
-export function callgrind(child, args, env = {}, frozen = false, seed = undefined) {
+export function callgrind(child, args, env = {}, frozen = false, seed = undefined, flags = []) {
   const clock = frozen ? ['--import', 'data:text/javascript,Date.now=()=>0'] : [];
   if (seed !== undefined && !(Number.isSafeInteger(seed) && seed > 0)) throw new RangeError(`seed: expected a positive integer, got ${seed}`);
   const seeded = seed === undefined ? [] : [`--hash-seed=${seed}`, `--random-seed=${seed}`];
-  const valgrind = ['valgrind', '--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...seeded, ...clock, child, ...args];
+  const valgrind = ['valgrind', '--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...seeded, ...flags, ...clock, child, ...args];
   const [command, ...rest] = seed !== undefined && hasSetarch() ? ['setarch', '-R', ...valgrind] : valgrind;
   const run = spawnSync(command, rest, {
     encoding: 'utf8',
@@ -83,6 +85,6 @@ function hasSetarch() {
 }
 
 /** The instructions of one run of `child` (callgrind()'s count alone). */
-export function count(child, args, env = {}, frozen = false, seed = undefined) {
-  return callgrind(child, args, env, frozen, seed).instructions;
+export function count(child, args, env = {}, frozen = false, seed = undefined, flags = []) {
+  return callgrind(child, args, env, frozen, seed, flags).instructions;
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { background, withTimeout } from '@gochan/context';
 import { describe, expect, test } from 'vitest';
 import { MemoryStore } from './memory-store.js';
 import { DEFAULT_BUCKETS, DEFAULT_SAMPLE_EVERY, POOL_METRICS, Tally, type Float64Histogram, type PoolMetrics } from './metrics.js';
@@ -47,6 +48,43 @@ describe('the pool metrics', () => {
     expect(report.cutOff.map((job) => job.id)).toEqual(['hang']);
     expect(counters(pool.metrics())).toEqual({ submitted: 4, started: 4, completed: 2, failed: 1, retried: 0, dead: 0, cutOff: 1, refused: 3 });
     expect(pool.metrics()).toMatchObject({ completed: report.stats.completed, failed: report.stats.failed });
+  });
+
+  // A pool without a store or an observer counts a job that returned in time in the worker loop itself
+  // (pool.ts #work); these are the returns that must take the long way all the same.
+  test('a job that returns after the shutdown cut it off is counted cut off, not completed', async () => {
+    const pool = new WorkerPool<number, string>({
+      workers: 1,
+      // Returns, without error, as soon as its context is cancelled: within the grace period.
+      handler: (_job, ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve('late'))),
+    });
+    await pool.submit({ id: 'slow', payload: 0 });
+    await until(() => pool.metrics().started === 1);
+    const report = await pool.shutdown({ timeout: 5 });
+    expect(report.cutOff.map((job) => job.id)).toEqual(['slow']);
+    expect(counters(pool.metrics())).toEqual({ submitted: 1, started: 1, completed: 0, failed: 0, retried: 0, dead: 0, cutOff: 1, refused: 0 });
+  });
+
+  test("a job that returns after the pool's own context ended is not counted completed", async () => {
+    const [ctx] = withTimeout(background(), 20);
+    const pool = new WorkerPool<number, number>({ workers: 1, ctx, handler: () => sleep(60).then(() => 1), onError: () => {} });
+    await pool.submit({ id: 'late', payload: 0 });
+    const report = await pool.shutdown();
+    const read = pool.metrics();
+    expect(read.completed).toBe(0);
+    // Cut off by the shutdown the context's end began, or failed past the deadline if it returned first.
+    expect(read.cutOff + read.failed).toBe(1);
+    expect(report.stats.completed).toBe(0);
+  });
+
+  test('a run() on a pool without a store or an observer resolves with the result, among submits that do not wait', async () => {
+    const pool = new WorkerPool<number, number>({ workers: 2, handler: (job) => job.payload * 2 });
+    const submits = Array.from({ length: 20 }, (_, i) => pool.submit({ id: `s${i}`, payload: i }));
+    const runs = [pool.run({ id: 'r1', payload: 21 }), pool.run({ id: 'r2', payload: 4 })];
+    await Promise.all(submits);
+    expect(await Promise.all(runs)).toEqual([42, 8]);
+    await pool.shutdown();
+    expect(counters(pool.metrics())).toMatchObject({ submitted: 22, started: 22, completed: 22, failed: 0 });
   });
 
   test('a submit waiting for room when the shutdown begins counts as refused once', async () => {

@@ -11,6 +11,7 @@ import { Metrics, type PoolMetrics, type Stamped } from './metrics.js';
 import { Observation } from './observer.js';
 import { StoreFeed } from './store-feed.js';
 import type { SubmitResult } from './store.js';
+import { Runs } from './runs.js';
 import { PoolWorker, type Worker } from './worker.js';
 
 /*
@@ -47,12 +48,6 @@ export { CANCEL_GRACE_MS };
 
 /** A promise resolved at once, shared: a submit that finds room allocates nothing. */
 const ADDED: Promise<SubmitResult> = Promise.resolve('added');
-
-/** Where run() waits for its job's outcome. */
-interface Outcome<R> {
-  resolve(value: R): void;
-  reject(error: unknown): void;
-}
 
 /**
  * WorkerPool runs jobs on a fixed number of workers that take them from a
@@ -94,6 +89,8 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    */
   readonly #jobs: Channel<Job<P> | Stamped<P>>;
   readonly #stamps: boolean;
+  /** No store and no observer: the queue carries the jobs themselves, and no one is told of them. */
+  readonly #direct: boolean;
   /** The store's feeder, when there is a store. */
   readonly #feed: StoreFeed<P> | undefined;
   /** Counts the worker loops still running; zero once they have all returned. */
@@ -115,7 +112,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   /** Handlers running now. */
   #active = 0;
   /** The outcome waiting for each job submitted with run(), until it is settled. */
-  readonly #runs: Map<Job<P>, Outcome<R>> = new Map();
+  readonly #runs: Runs<P, R> = new Runs();
   /** Jobs a worker received after the context was cancelled: never started, reported. */
   readonly #notStarted: Job<P>[] = [];
   /** Jobs whose handler was running when the shutdown ran out of time: their outcome does not count. */
@@ -139,6 +136,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     this.#observation = observer === undefined ? undefined : new Observation(observer);
     this.#metrics = new Metrics(workers, metrics);
     this.#stamps = observer !== undefined && stored === undefined;
+    this.#direct = observer === undefined && stored === undefined;
     this.#handler = handler;
     this.#threaded = threaded;
     this.#onError = onError;
@@ -267,9 +265,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     if (this.#runs.has(job)) {
       return Promise.reject(new TypeError(`Job ${describe(job.id)} is already waiting for its result: submit a new job object`));
     }
-    let outcome: Outcome<R> | undefined;
-    const result = new Promise<R>((resolve, reject) => (outcome = { resolve, reject }));
-    this.#runs.set(job, outcome as Outcome<R>);
+    const result = this.#runs.wait(job);
     return this.submit(job, signal).then(
       () => result,
       (error: unknown) => {
@@ -343,7 +339,10 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    * run). Only an empty queue costs a trip through the iterator's promise.
    * The loop holds only what must live across its awaits (every await saves
    * and restores the function's registers); the work before and after a job
-   * is in #begin and #end.
+   * is in #begin and #end, but for a direct pool's job that returned in time,
+   * ended here: then what V8 inlines into the loop (at most 920 bytes of
+   * bytecode: tryRecv, next, #begin, the handler, #finish) fits, and no call
+   * per job is left out of line (bench/RESULTS.md, "Metrics").
    */
   async #work(worker: PoolWorker<P>): Promise<void> {
     const jobs = this.#jobs;
@@ -375,7 +374,11 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
         } catch (error) {
           outcome = error;
         }
-        this.#end(job, worker, ctx, ok, outcome);
+        // Nothing else to tell: no run() waits, and it is neither cut off nor reported (either cancels ctx first).
+        if (ok && ctx === this.#ctx && this.#direct && this.#runs.size === 0 && ctx.err() === undefined) {
+          this.#finish(worker, ctx);
+          this.#metrics.completed++;
+        } else this.#end(job, worker, ctx, ok, outcome);
       }
     } finally {
       // Nothing is parked here (every next() was awaited to the end); this ends the range.
@@ -399,7 +402,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     worker.state = 'busy';
     worker.job = job;
     this.#active++;
-    if (item === job && this.#feed === undefined) this.#metrics.startJob(worker.id, job);
+    if (this.#direct) this.#metrics.startJob(worker, job);
     else this.#startTracked(job, item, worker);
     return job.ctx === undefined ? this.#ctx : new JobContext(this.#ctx, job.ctx);
   }
@@ -442,7 +445,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     if (this.#reported) return;
     this.#metrics.completed++;
     this.#observation?.finish(job, worker);
-    if (this.#runs.size !== 0) this.#takeRun(job)?.resolve(result);
+    if (this.#runs.size !== 0) this.#runs.take(job)?.resolve(result);
   }
 
   /** Counts a failed job and tells run()'s caller, or else onError. */
@@ -452,7 +455,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     if (fate === 'dead') this.#metrics.dead++;
     else if (fate !== undefined) this.#metrics.retried++;
     this.#observation?.fail(job, worker, error, fate);
-    const outcome = this.#runs.size === 0 ? undefined : this.#takeRun(job);
+    const outcome = this.#runs.size === 0 ? undefined : this.#runs.take(job);
     if (outcome !== undefined) {
       outcome.reject(error);
       return;
@@ -462,11 +465,6 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     } catch (thrown) {
       console.error(`pool: onError threw for job ${job.id}:`, thrown);
     }
-  }
-
-  #takeRun(job: Job<P>): Outcome<R> | undefined {
-    const outcome = this.#runs.get(job);
-    return outcome !== undefined && this.#runs.delete(job) ? outcome : undefined;
   }
 
   /** Why submit must refuse this job, if it must. */
@@ -534,7 +532,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
     // Go's `defer cancel()`: release the context, and with it its link to the parent.
     this.#cancel();
     for (const job of unfinished) {
-      this.#takeRun(job)?.reject(new PoolClosedError(`Job ${describe(job.id)} did not finish: the pool shut down`));
+      this.#runs.take(job)?.reject(new PoolClosedError(`Job ${describe(job.id)} did not finish: the pool shut down`));
     }
     // Back to the store, ready at once for the next process; then wait for every write.
     if (this.#feed !== undefined) await this.#feed.release(unfinished).close();
