@@ -102,7 +102,9 @@ console.log('\n' + section);
 if (SCALE === 1) {
   const text = readFileSync(results, 'utf8');
   const start = text.indexOf('<!-- pool-metrics:start -->');
-  const end = text.indexOf('<!-- pool-metrics:end -->');
+  // What follows <!-- pool-metrics:timed-end --> (the counts, written by hand) is kept.
+  const timedEnd = text.indexOf('<!-- pool-metrics:timed-end -->');
+  const end = timedEnd >= 0 ? timedEnd : text.indexOf('<!-- pool-metrics:end -->');
   if (start < 0 || end < 0) throw new Error('RESULTS.md: pool-metrics markers not found');
   writeFileSync(results, `${text.slice(0, start)}<!-- pool-metrics:start -->\n${section}\n${text.slice(end)}`);
   console.log(`\nwritten to ${results}`);
