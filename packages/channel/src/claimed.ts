@@ -235,7 +235,7 @@ export function parkClaimedThen(
   claim: ExternalClaim,
   done: (result: [number, unknown, boolean]) => void,
   failed: (error: unknown) => void,
-): { withdraw(): void } {
+): Pick<ClaimedSelect, 'withdraw'> {
   const wait = new SelectWait(undefined);
   wait.external = claim;
   wait.resolve = done;
