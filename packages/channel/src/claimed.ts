@@ -48,7 +48,7 @@ export interface ExternalClaim {
   unlock(): void;
 }
 
-/** ClaimedSelect is a select with an external claim, started by {@link selectClaimed}. */
+/** ClaimedSelect is a select with an external claim, parked by {@link parkClaimed}. */
 export interface ClaimedSelect {
   /**
    * Settles with `[index, value, ok]` once a case ran here, rejects if the case
@@ -162,35 +162,16 @@ function dequeueShared<T>(queue: WaitQueue<T>): Waiter<T> | null {
 }
 
 /**
- * selectClaimed runs, on this thread, the part of a select that waits on
- * this thread's channels, when the select's one-shot claim is external
+ * pollClaimed runs, on this thread, the part of a select that waits on this
+ * thread's channels, when the select's one-shot claim is external
  * (`@gochan/threads` calls it on the thread that owns the channels). It
  * polls `cases` as {@link select} does, runs a ready case only after winning
- * `claim`, and otherwise parks the cases; a partner that arrives later wins
- * the claim before it runs one.
- *
- * @param cases - Cases on channels of this thread.
- * @param claim - The select's one-shot claim, shared with its other parts.
- */
-export function selectClaimed(cases: readonly Case[], claim: ExternalClaim): ClaimedSelect {
-  let outcome: [number, unknown, boolean] | null | undefined;
-  try {
-    outcome = pollClaimed(cases, claim);
-  } catch (error) {
-    return { promise: Promise.reject(error), withdraw: noop };
-  }
-  if (outcome !== undefined) return { promise: Promise.resolve(outcome), withdraw: noop };
-  return parkClaimed(cases, claim);
-}
-
-/**
- * pollClaimed is the poll of {@link selectClaimed} alone, with no promise:
- * it runs a ready case of `cases` once it has won `claim` and returns
- * `[index, value, ok]`; it returns null if the claim was lost (the select
- * ran elsewhere), and undefined if no case was ready, when the caller parks
- * the cases with {@link parkClaimed}. It throws if the case that ran sends on
- * a closed channel. For the thread that is home to the channels, answering
- * an operation that completes at once without allocating a select's waiters.
+ * `claim`, and returns `[index, value, ok]`; it returns null if the claim
+ * was lost (the select ran elsewhere), and undefined if no case was ready,
+ * when the caller parks the cases ({@link parkClaimedThen}, {@link
+ * parkClaimed}); a partner that arrives later wins the claim before it runs
+ * one. It throws if the case that ran sends on a closed channel. Nothing is
+ * allocated for an operation that completes at once.
  *
  * @param cases - Cases on channels of this thread.
  * @param claim - The select's one-shot claim, shared with its other parts.
@@ -316,4 +297,3 @@ function settlePairing(): boolean {
   return lost;
 }
 
-function noop(): void {}

@@ -31,7 +31,7 @@ export { tick } from './tick.js';
 export { describe } from './describe.js';
 export { pace } from './pace.js';
 // The seam of selects across threads, for @gochan/threads (see claimed.ts).
-export { parkClaimed, parkClaimedThen, pollClaimed, selectClaimed, type ClaimedSelect, type ExternalClaim } from './claimed.js';
+export { parkClaimed, parkClaimedThen, pollClaimed, type ClaimedSelect, type ExternalClaim } from './claimed.js';
 // The waiter list of the primitives without a channel (@gochan/sync's Cond, @gochan/semaphore).
 export { WaiterList, type ListNode } from './list.js';
 // The runtime seam, for @gochan/testing and debuggers (see hooks.ts).

@@ -67,14 +67,14 @@ export class Home {
       cases = this.cases(message.cases);
     } catch (error) {
       // A bug of ours, or a value that cannot be rebuilt: that operation fails, not the thread.
-      this.runtime.post({ t: 'done', to: from, op, e: encodeError(error, this.runtime, from) });
+      this.fail(from, op, error);
       return;
     }
     try {
       outcome = pollClaimed(cases, claim);
     } catch (error) {
       // The case that ran sends on a closed channel.
-      this.runtime.post({ t: 'done', to: from, op, e: encodeError(error, this.runtime, from) });
+      this.fail(from, op, error);
       return;
     }
     if (outcome !== undefined) {
@@ -93,7 +93,7 @@ export class Home {
       },
       (error) => {
         served.delete(op);
-        this.runtime.post({ t: 'done', to: from, op, e: encodeError(error, this.runtime, from) });
+        this.fail(from, op, error);
       },
     );
     served.set(op, parked);
@@ -120,10 +120,15 @@ export class Home {
       v = encode(value, this.runtime, from);
     } catch (error) {
       // A value whose walk throws (a getter): the receive ran and fails with that error, said to its thread.
-      this.runtime.post({ t: 'done', to: from, op, e: encodeError(error, this.runtime, from) });
+      this.fail(from, op, error);
       return;
     }
     this.runtime.post({ t: 'done', to: from, op, i: (message.cases[index] as [number, number])[0], v, ok });
+  }
+
+  /** Tells thread `from` that its operation `op` failed with `error` (it throws there). */
+  private fail(from: number, op: number, error: unknown): void {
+    this.runtime.post({ t: 'done', to: from, op, e: encodeError(error, this.runtime, from) });
   }
 
   /** Another thread's operation ran, or was abandoned, elsewhere: take its cases off this thread's channels. */
@@ -141,7 +146,7 @@ export class Home {
       this.channel(message.channel).close();
       this.runtime.post({ t: 'done', to: message.from, op: message.op });
     } catch (error) {
-      this.runtime.post({ t: 'done', to: message.from, op: message.op, e: encodeError(error, this.runtime, message.from) });
+      this.fail(message.from, message.op, error);
     }
   }
 

@@ -5,8 +5,9 @@
  * postMessage per destination per microtask (link.ts).
  *
  * Every channel operation from another thread is a select at the channel's
- * home (`sel`), even a plain send or receive (one case): its home runs it
- * with `selectClaimed`, and whoever wins the operation's claim runs it.
+ * home (`sel`), even a plain send or receive (one case): its home polls it
+ * (`pollClaimed`) and parks it if no case is ready (`parkClaimedThen`), and
+ * whoever wins the operation's claim runs it.
  */
 
 /** A value as it crosses: structured-clone data, with channels and contexts replaced by references (codec.ts). */
