@@ -25,6 +25,15 @@ describe('channels across threads', () => {
     expect(await receiving).toEqual({ value: 41, ok: true });
   });
 
+  test('a send posted after its thread computed leaves at once, not after the task its thread runs next', async () => {
+    const output = new Channel<string>();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const seen = go<boolean>(fixture('send-after-computing'), output, flag.buffer);
+    expect(await output.recv()).toEqual(['computed', true]);
+    Atomics.store(flag, 0, 1); // the spinning task may stop: the value is here
+    expect(await seen).toBe(true);
+  });
+
   test('values from one sender on another thread arrive in the order sent', async () => {
     for (const capacity of [0, 1, 16]) {
       const ch = new Channel<number>(capacity);

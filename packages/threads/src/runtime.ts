@@ -90,6 +90,7 @@ export class Runtime implements Crossing {
 
   /** A batch arrived. The main thread relays what is for others. */
   receive(batch: readonly unknown[]): void {
+    this.link.opened();
     unpack(batch, this.receiveOne);
   }
 
