@@ -296,7 +296,11 @@ describe('a pool on a store', () => {
   });
 
   test('a lost lease cancels the handler’s context with LeaseLostError, and its outcome is not recorded', async () => {
-    const store = new MemoryStore({ leaseMs: 60 });
+    // A long lease: the job's lease in the store outlives the refused renewal
+    // (a third of the lease in) by 400 ms, so this pool cannot claim the job
+    // again before it shuts down (with 60 ms, a slow poll let it re-claim,
+    // and lose that lease too).
+    const store = new MemoryStore({ leaseMs: 600 });
     let seen: Context | undefined;
     const pool = new WorkerPool({
       workers: 1,
@@ -304,18 +308,21 @@ describe('a pool on a store', () => {
       onError: () => {},
       handler: async (_j: Job<number>, ctx: Context) => {
         seen = ctx;
-        await sleep(200);
+        // Its outcome comes after the lease is lost, and must not be recorded.
+        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+        await sleep(50);
       },
     });
     await pool.submit(job('stolen', 0));
     await until(() => seen !== undefined);
     // The store takes the lease away, as when the process stalled past it.
-    const renew = vi.spyOn(store, 'renew').mockImplementation(async (jobs) => jobs.map(() => false));
+    // One renewal refused; the next ones reach the store again.
+    const renew = vi.spyOn(store, 'renew').mockImplementationOnce(async (jobs) => jobs.map(() => false));
     await until(() => seen!.err() !== undefined);
     expect(seen!.err()).toBe(Canceled);
     expect(cause(seen!)).toBeInstanceOf(LeaseLostError);
-    renew.mockRestore();
     await pool.shutdown();
+    renew.mockRestore();
     expect(pool.stats().store).toMatchObject({ leasesLost: 1 });
     expect(store.counts().completed).toBe(0);
   });
