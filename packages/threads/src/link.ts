@@ -6,6 +6,9 @@ export interface Port {
   postMessage(value: unknown): void;
 }
 
+/** How long into a turn a batch may begin and wait for the turn's end; one begun later leaves at once (see Link). */
+const HOLD_MS = 1;
+
 /**
  * Link batches the messages a thread sends: everything posted to one port
  * during a turn goes as one postMessage at the end of the turn's microtasks,
@@ -21,9 +24,12 @@ export interface Port {
  * (measured on the CPU-bound benchmark: two goroutines of a thread fell into
  * lockstep, each job's send and receive waiting behind the other's job, two
  * round trips to the main thread for every two jobs where one suffices). So
- * a message posted more than HOLD_MS after the turn began (`opened`: a batch
- * arrived, or the last batch left) goes at once, with whatever waits beside
- * it: this thread has been computing, and the others should not wait for it.
+ * a batch begun more than HOLD_MS after the turn began (`opened`: a batch
+ * arrived, or the last batch left) leaves at once: this thread has been
+ * computing, and the others should not wait for it. What joined a batch
+ * begun early still waits for the turn's end (a task that computes after
+ * another posted, in the same turn, holds that post back: the time is
+ * read once a batch, not once a message, to keep the hot path cheap).
  * Go's runtime has the same concern: a goroutine that runs long does not
  * keep the others of its thread from being scheduled (sysmon preempts it);
  * here the thread cannot be preempted, but what it owes the others leaves
@@ -34,9 +40,6 @@ export interface Port {
  * handed to `refused`, so that one bad value fails its own operation and no
  * other.
  */
-/** How long a batch may gather messages before the next one posted sends it at once (see Link). */
-const HOLD_MS = 1;
-
 export class Link {
   /** Batches waiting for the flush, by port (each written in place, turn after turn: frames.ts's Batch). */
   private readonly outbox = new Map<Port, Batch>();
