@@ -73,8 +73,17 @@ describe('in a cross-origin isolated page (COOP/COEP)', () => {
           return (error as Error).message;
         }
       })();
+      const nice = (() => {
+        try {
+          threads.setNice(5);
+          return 'set';
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
+      threads.setNice(0); // 0 is every host's default, so it is accepted everywhere
       await threads.close();
-      return { isolated: crossOriginIsolated, sum, thread, nested, procs, cores: navigator.hardwareConcurrency, path, limits };
+      return { isolated: crossOriginIsolated, sum, thread, nested, procs, cores: navigator.hardwareConcurrency, path, limits, nice };
     });
     expect(seen.isolated).toBe(true);
     expect(seen.sum).toBe(5);
@@ -84,6 +93,7 @@ describe('in a cross-origin isolated page (COOP/COEP)', () => {
     // A page has no file paths, and its workers no resource limits: each says so.
     expect(seen.path).toMatch(/expected the URL of a module \(a page has no file paths\)/);
     expect(seen.limits).toBe('setResourceLimits: threads on Web Workers take no resource limits');
+    expect(seen.nice).toBe("setNice: threads on Web Workers cannot be made nicer alone (a thread's niceness is its own on Linux only)");
   });
 
   test('TestChan: an unbuffered send resolves only once the goroutine on the other thread has received the value', async () => {

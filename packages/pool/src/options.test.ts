@@ -47,6 +47,13 @@ describe('bad options name the option and the value received', () => {
     expect(() => make({ handler: module, resourceLimits: 5 as never })).toThrow(/Expected `resourceLimits` to be an object/);
   });
 
+  test('nice needs a module handler, and an integer from 0 to 19', () => {
+    expect(() => make({ nice: 5 })).toThrow(new TypeError("`nice` needs a module `handler` (a URL): a function handler runs on the pool's thread"));
+    const module = new URL('data:text/javascript,export default () => 1');
+    for (const nice of [-1, 20, 2.5, '5' as never]) expect(() => make({ handler: module, nice })).toThrow(/Expected `nice` to be an integer from 0 to 19/);
+    expect(() => make({ handler: module, nice: 0 })).not.toThrow();
+  });
+
   test('onError that is not a function', () => {
     expect(() => make({ onError: {} as never })).toThrow(new TypeError('Expected `onError` to be a function, got an object'));
   });

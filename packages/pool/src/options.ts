@@ -109,6 +109,17 @@ export interface PoolOptions<P, R> {
    */
   resourceLimits?: ThreadLimits | undefined;
   /**
+   * With a module handler: how much nicer (Unix niceness, 0 to 19) than the
+   * pool's thread the threads started from the first job on are
+   * (process-wide, `@gochan/threads`' setNice; Linux only), so that the
+   * pool's thread, which runs the event loop and hands every job over, gets
+   * a core first when it wakes while every thread computes. Measured in
+   * bench/RESULTS.md ("The pool on every core"). The threads then also
+   * yield to other programs on the machine.
+   * @default 0: the threads are as nice as the pool's thread
+   */
+  nice?: number | undefined;
+  /**
    * The parent of the pool's context. Cancelling it stops the pool as a
    * shutdown with no time left would: running handlers see their context
    * cancelled, queued jobs are not started, and no job is taken any more.
@@ -197,13 +208,13 @@ export function resolveOptions<P, R>(options: PoolOptions<P, R>): ResolvedOption
 
 /**
  * The handler's kind, checked: a function as it is, or a module (a URL, a
- * URL string, an absolute path) with its `threads` and `resourceLimits`,
+ * URL string, an absolute path) with its `threads`, `resourceLimits` and `nice`,
  * each refused with a function handler, where it would mean nothing.
  */
 function resolveThreaded<P, R>(options: PoolOptions<P, R>): ThreadHandOff<P, R> | undefined {
-  const { handler, threads, resourceLimits } = options;
+  const { handler, threads, resourceLimits, nice } = options;
   if (typeof handler === 'function') {
-    for (const name of ['threads', 'resourceLimits'] as const) {
+    for (const name of ['threads', 'resourceLimits', 'nice'] as const) {
       if (options[name] !== undefined) throw new TypeError(`\`${name}\` needs a module \`handler\` (a URL): a function handler runs on the pool's thread`);
     }
     return undefined;
@@ -220,7 +231,10 @@ function resolveThreaded<P, R>(options: PoolOptions<P, R>): ThreadHandOff<P, R> 
   if (resourceLimits !== undefined && (typeof resourceLimits !== 'object' || resourceLimits === null)) {
     throw new TypeError(`Expected \`resourceLimits\` to be an object of Node's resourceLimits, got ${describe(resourceLimits)}`);
   }
-  return new ThreadHandOff<P, R>(url, threads, resourceLimits);
+  if (nice !== undefined && (!Number.isInteger(nice) || nice < 0 || nice > 19)) throw new RangeError(`Expected \`nice\` to be an integer from 0 to 19, got ${describe(nice)}`);
+  const platform = (globalThis as { process?: { platform?: unknown } }).process?.platform;
+  if (nice !== undefined && nice > 0 && platform !== 'linux') throw new TypeError(`\`nice\` needs Linux, where a thread's niceness is its own (here: ${String(platform ?? 'no process')})`);
+  return new ThreadHandOff<P, R>(url, threads, resourceLimits, nice);
 }
 
 const STORE_METHODS = ['add', 'claim', 'renew', 'complete', 'fail', 'release', 'waiting', 'changed', 'counts'] as const;

@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { Channel } from '@gochan/channel';
 import { DeadlineExceeded, background, withCancel, withTimeout } from '@gochan/context';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -245,6 +247,22 @@ describe('a module handler on threads, where threads can die', () => {
     expect(await pool.run({ id: 'after', payload: { result: 1 } })).toBe(1);
     await pool.shutdown();
     (await import('@gochan/threads')).setResourceLimits(undefined);
+  });
+
+  test.runIf(process.platform === 'linux')('nice: a module handler runs on threads that much nicer than the pool’s thread, which keeps its own', async () => {
+    const threads = await import('@gochan/threads');
+    await threads.close(); // nice applies to threads started from then on: start from none
+    const own = (): number => getPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()));
+    const before = own();
+    const pool = new WorkerPool<Record<string, unknown>, unknown>({ workers: 1, handler: SCRIPTED, nice: 7 });
+    try {
+      expect(await pool.run({ id: 'nice', payload: { niceness: true } })).toBe(Math.min(19, before + 7));
+      expect(own()).toBe(before);
+    } finally {
+      await pool.shutdown();
+      threads.setNice(0);
+      await threads.close();
+    }
   });
 
   test('a handler that ignores its deadline past the grace period has its thread ended: it fails with DeadlineExceeded, a job beside it on that thread crashes', async () => {

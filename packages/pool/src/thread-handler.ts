@@ -70,6 +70,7 @@ interface Threads {
   spawn<R>(module: URL | string, ...args: unknown[]): Goroutine<R>;
   GOMAXPROCS(n?: number): number;
   setResourceLimits(limits: ThreadLimits | undefined): void;
+  setNice(increment: number): void;
 }
 
 /** The goroutine's module: built JavaScript, also when the pool runs from its sources (tests). */
@@ -99,6 +100,7 @@ export class ThreadHandOff<P, R> {
   readonly #url: string;
   readonly #threads: number | undefined;
   readonly #limits: ThreadLimits | undefined;
+  readonly #nice: number | undefined;
   #loaded: Threads | undefined = undefined;
   #loading: Promise<Threads> | undefined = undefined;
   /** By worker id - 1. */
@@ -112,11 +114,13 @@ export class ThreadHandOff<P, R> {
    * @param url - The handler's module, checked (options.ts).
    * @param threads - GOMAXPROCS to set when the threads package loads, if given.
    * @param limits - resourceLimits for the threads started from then on, if given.
+   * @param nice - setNice's increment for the threads started from then on, if given.
    */
-  constructor(url: string, threads: number | undefined, limits: ThreadLimits | undefined) {
+  constructor(url: string, threads: number | undefined, limits: ThreadLimits | undefined, nice: number | undefined) {
     this.#url = url;
     this.#threads = threads;
     this.#limits = limits;
+    this.#nice = nice;
   }
 
   async #run(job: Job<unknown>, ctx: Context, workerId: number): Promise<unknown> {
@@ -158,13 +162,14 @@ export class ThreadHandOff<P, R> {
     throw reason;
   }
 
-  /** Loads @gochan/threads, once, and applies `threads` and `resourceLimits`. */
+  /** Loads @gochan/threads, once, and applies `threads`, `resourceLimits` and `nice`. */
   #load(): Promise<Threads> {
     this.#loading ??= import('@gochan/threads').then(
       (module) => {
         const threads = module as unknown as Threads;
         if (this.#threads !== undefined) threads.GOMAXPROCS(this.#threads);
         if (this.#limits !== undefined) threads.setResourceLimits(this.#limits);
+        if (this.#nice !== undefined) threads.setNice(this.#nice);
         return (this.#loaded = threads);
       },
       (error: unknown) => {

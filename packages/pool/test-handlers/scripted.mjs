@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readlinkSync, writeFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 
 /**
  * A handler scripted by its job's payload, every field optional, in this order:
@@ -8,6 +9,7 @@ import { existsSync, writeFileSync } from 'node:fs';
  *   sleep    ms to wait (ends at cancellation with `honour`)
  *   compute  ms to keep the thread busy, ignoring everything
  *   spin     true: computes for ever (ignores its cancellation)
+ *   niceness true: returns the niceness of the thread it runs on (Linux)
  *   exit     a code: process.exit(code)  (module handlers only)
  *   exitOnce a marker file: exits with code 1 the first time (no marker), else goes on
  *   hog      true: allocates until the heap's limit
@@ -32,6 +34,7 @@ export default async function scripted(job, ctx, worker) {
   });
   if (p.compute) for (const end = Date.now() + p.compute; Date.now() < end; );
   if (p.spin) for (;;);
+  if (p.niceness) return getPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()));
   if (p.exit !== undefined) process.exit(p.exit);
   if (p.exitOnce) {
     if (!existsSync(p.exitOnce)) {

@@ -22,6 +22,7 @@ interface NodeProcess {
   getBuiltinModule?(id: string): unknown;
   env: Record<string, string | undefined>;
   execArgv: string[];
+  platform: string;
 }
 
 /** The process object of a runtime with Node's modules, or undefined. */
@@ -56,6 +57,9 @@ export function nodeHost(): Host | undefined {
   return {
     name: 'node:worker_threads',
     limits: true,
+    // setpriority(2) on Linux sets one thread's niceness; on macOS and
+    // Windows it is the process's, which would slow the main thread too.
+    nice: proc.platform === 'linux',
     paths: true,
     spawn(data: ThreadData, events: ThreadEvents, limits: ThreadLimits | undefined): HostThread {
       // A channel of its own rather than the worker's port: a MessagePort can be

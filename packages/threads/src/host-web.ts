@@ -79,6 +79,7 @@ export function webHost(): Host {
   return {
     name: 'Web Workers',
     limits: false,
+    nice: false,
     paths: false,
     spawn(data: ThreadData, events: ThreadEvents): HostThread {
       const worker = new Worker(ENTRY, { type: 'module', name: `gochan thread ${data.id}` });

@@ -16,6 +16,8 @@ export interface ThreadData {
   winners: SharedArrayBuffer;
   /** The deadlock watcher's module, if one runs on the main thread (liveness.ts; Node's host only). */
   watch?: string | null | undefined;
+  /** How much nicer than its parent the thread makes itself, 1 to 19, if at all (setNice; Node's host on Linux only). */
+  nice?: number | undefined;
 }
 
 /** What a host tells the scheduler about one of its threads. */
@@ -68,6 +70,8 @@ export interface Host {
   readonly name: string;
   /** Whether threads take Node's `resourceLimits`. */
   readonly limits: boolean;
+  /** Whether a thread can lower its own priority (setNice): Linux, where niceness is a thread's, not a process's. */
+  readonly nice: boolean;
   /** Starts a thread running the pool's worker entry. */
   spawn(data: ThreadData, events: ThreadEvents, limits: ThreadLimits | undefined): HostThread;
   /** How many threads can run at once: Go's CPU count for GOMAXPROCS. */

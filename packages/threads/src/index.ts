@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-export { GOMAXPROCS, close, go, setResourceLimits } from './go.js';
+export { GOMAXPROCS, close, go, setNice, setResourceLimits } from './go.js';
 export { ThreadExitError } from './errors.js';
 export type { ResourceLimits } from './host.js';
 export { spawn, type Goroutine } from './goroutine.js';

@@ -73,6 +73,8 @@ export class Scheduler implements Goroutines, Watching {
   procs: number = defaultProcs();
   /** Limits for threads started from now on (Node's Worker resourceLimits). */
   resourceLimits: ThreadLimits | undefined = undefined;
+  /** How much nicer than the main thread the threads started from now on make themselves (setNice). */
+  nice = 0;
   /** Set by close() until every thread has ended. */
   closing = false;
   /** The deadlock watcher's module for threads, while one runs on this thread (liveness.ts). */
@@ -263,7 +265,7 @@ export class Scheduler implements Goroutines, Watching {
     const id = this.nextThread++;
     const range = this.freeRanges.pop();
     if (range === undefined) throw new RangeError(`go: more than ${MAX_THREADS - 1} threads`);
-    const data = { id, range, words: this.memory.words, winners: this.memory.winners, watch: this.watchEntry };
+    const data = { id, range, words: this.memory.words, winners: this.memory.winners, watch: this.watchEntry, ...(this.nice > 0 ? { nice: this.nice } : {}) };
     const traffic = new Traffic();
     // The host calls these only after spawn has returned: `thread` is set by then.
     const worker = host().spawn(

@@ -7,7 +7,8 @@
  * Browsers' threads start at thread-web.js, and have no watcher.
  */
 import { setThreadRuntime } from '@gochan/channel';
-import { writeSync } from 'node:fs';
+import { readlinkSync, writeSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { listen } from './drain.js';
 import type { ThreadData } from './host.js';
@@ -34,6 +35,25 @@ const liveness = new WorkerLiveness(port, (seen) => {
   runtime.post({ t: 'idle', to: 0, from: data.id, seen });
   runtime.flush();
 });
+
+if (data.nice !== undefined) beNicer(data.nice);
+
+/**
+ * Makes this thread `by` nicer than it started (its parent's niceness), at
+ * most 19 (setNice, go.ts). Linux only (the host says so): there a thread's
+ * id, read from /proc/thread-self, names this thread alone to setpriority(2),
+ * where 0 or the process id would name the main thread too in some runtimes.
+ * A thread that cannot (a sandbox that forbids it) says so and runs on.
+ */
+function beNicer(by: number): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(tid) || tid <= 0) throw new Error('/proc/thread-self names no thread');
+    setPriority(tid, Math.min(19, getPriority(tid) + by));
+  } catch (error) {
+    writeSync(2, `threads: thread ${data?.id} could not make itself nicer by ${by}: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}
 
 /** The watcher's module loaded here, if any. */
 let entry: string | null = null;
