@@ -1,14 +1,16 @@
 // One measurement of the threads benchmarks, in a fresh process: prints one
 // JSON line. `node child.mjs <workload> <lib> <threads> [...]`.
 //   cpu      <lib> <threads> <jobs> <rounds>  the articles' pool of 4 on the hash job
+//            (lib gochan-nice: gochan with its threads NICE nicer, setNice)
 //   noop     <lib> <threads> <values>         no-op values, at most 1,024 in flight
 //   pingpong <lib> <rounds>                   unbuffered ping-pong between two threads
 //   memory   gochan <threads> <values>        RSS per thread, and over many messages
 import { Channel } from '@gochan/channel';
-import { GOMAXPROCS, close, go } from '@gochan/threads';
+import { GOMAXPROCS, close, go, setNice } from '@gochan/threads';
 import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { checksum, hash } from './hash.mjs';
+import { NICE } from './nice.mjs';
 import { pass as feed } from './pass.mjs';
 
 const [workload, lib, ...rest] = process.argv.slice(2);
@@ -31,8 +33,9 @@ const NOOP_GOROUTINES = Number(process.env.NOOP_GOROUTINES ?? 256);
  */
 const TASKS_PER_THREAD = process.env.TASKS_PER_THREAD;
 
-async function cpuGochan(threads, jobs, rounds) {
+async function cpuGochan(threads, jobs, rounds, nice = 0) {
   GOMAXPROCS(threads);
+  setNice(nice);
   const run = async (count) => {
     const jobsCh = new Channel(100);
     const results = new Channel(100);
@@ -238,6 +241,7 @@ let result;
 if (workload === 'cpu') {
   const [threads, jobs, rounds] = [n(0), n(1), n(2)];
   if (lib === 'gochan') result = await cpuGochan(threads, jobs, rounds);
+  else if (lib === 'gochan-nice') result = await cpuGochan(threads, jobs, rounds, NICE);
   else if (lib === 'go') result = cpuGo(threads, jobs, rounds);
   else result = await cpuTasks(lib, threads, jobs, rounds);
   let expected = 0;

@@ -3,7 +3,8 @@
 //   cpu       <lib> <threads> <jobs> <rounds>  the hash job, 4 jobs in flight (the articles' pool of 4)
 //   noop      <lib> <threads> <values>         no-op jobs, at most 1,024 in flight
 //   eventloop <lib> <threads> <jobs> <rounds>  the event loop's delay (monitorEventLoopDelay) while the cpu workload runs
-// <lib>: pool (WorkerPool with a module handler, on @gochan/threads), pool-function
+// <lib>: pool (WorkerPool with a module handler, on @gochan/threads), pool-nice (the same with
+// its threads NICE nicer: the pool's `nice`), pool-function
 // (the same pool with a function handler, on this thread: the contrast), piscina,
 // tinypool, go (cpu only: go/main.go, built by pool-run.mjs; GO_BENCH_BINARY),
 // bare (eventloop only: the floor, <threads> bare worker threads each computing
@@ -16,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { checksum, hash } from './hash.mjs';
+import { NICE } from './nice.mjs';
 
 const [workload, lib, ...rest] = process.argv.slice(2);
 const here = (name) => new URL(`./${name}`, import.meta.url);
@@ -34,9 +36,10 @@ const TASKS_PER_THREAD = process.env.TASKS_PER_THREAD;
 
 /** A runner of jobs for `lib`: run(payload) resolves with the job's result. */
 async function runner(name, threads, workers, kind) {
-  if (name === 'pool' || name === 'pool-function') {
-    const handler = name === 'pool' ? here(`${kind}-handler.mjs`) : (await import(here(`${kind}-handler.mjs`).href)).default;
-    const pool = new WorkerPool({ workers, queueSize: IN_FLIGHT, handler, ...(name === 'pool' ? { threads } : {}) });
+  if (name === 'pool' || name === 'pool-nice' || name === 'pool-function') {
+    const threaded = name !== 'pool-function';
+    const handler = threaded ? here(`${kind}-handler.mjs`) : (await import(here(`${kind}-handler.mjs`).href)).default;
+    const pool = new WorkerPool({ workers, queueSize: IN_FLIGHT, handler, ...(threaded ? { threads } : {}), ...(name === 'pool-nice' ? { nice: NICE } : {}) });
     let id = 0;
     return {
       run: (payload) => pool.run({ id: String(id++), payload }),
@@ -90,7 +93,7 @@ async function cpu(name, threads, jobs, rounds, watch) {
     return { seconds: Number(seconds), rate: jobs / Number(seconds), checksum: Number(sum) };
   }
   if (name === 'bare') return bare(threads, jobs, rounds);
-  if (name === 'pool') GOMAXPROCS(threads);
+  if (name === 'pool' || name === 'pool-nice') GOMAXPROCS(threads);
   const pool = await runner(name, threads, CPU_WORKERS, 'hash');
   // A task pool queues what it is given; ours has its workers. The event
   // loop's delay is measured as a server sees it, jobs arriving while others

@@ -24,6 +24,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { NICE } from './nice.mjs';
 
 const RUNS = Number(process.env.POOL_THREADS_RUNS ?? 5);
 const SCALE = Number(process.env.POOL_THREADS_SCALE ?? 1);
@@ -44,11 +45,11 @@ try {
 }
 
 const configs = [
-  ...[1, CORES].map((threads) => ({ key: `cpu pool ${threads}`, args: ['cpu', 'pool', threads, CPU_JOBS, ROUNDS] })),
+  ...['pool', 'pool-nice'].flatMap((lib) => [1, CORES].map((threads) => ({ key: `cpu ${lib} ${threads}`, args: ['cpu', lib, threads, CPU_JOBS, ROUNDS] }))),
   ...['piscina', 'tinypool'].map((lib) => ({ key: `cpu ${lib} ${CORES}`, args: ['cpu', lib, CORES, CPU_JOBS, ROUNDS] })),
   ...(haveGo ? [1, CORES].map((threads) => ({ key: `cpu go ${threads}`, args: ['cpu', 'go', threads, CPU_JOBS, ROUNDS] })) : []),
   ...['pool', 'tinypool', 'piscina'].map((lib) => ({ key: `noop ${lib}`, args: ['noop', lib, CORES, NOOP_VALUES] })),
-  ...['pool', 'piscina', 'tinypool', 'bare'].map((lib) => ({ key: `eventloop ${lib}`, args: ['eventloop', lib, CORES, CPU_JOBS, ROUNDS] })),
+  ...['pool', 'pool-nice', 'piscina', 'tinypool', 'bare'].map((lib) => ({ key: `eventloop ${lib}`, args: ['eventloop', lib, CORES, CPU_JOBS, ROUNDS] })),
   { key: 'eventloop pool-function', args: ['eventloop', 'pool-function', 1, Math.max(8, Math.round(CPU_JOBS / 10)), ROUNDS] },
 ];
 
@@ -96,8 +97,10 @@ const lines = [
   '|---|---|---|',
   `| WorkerPool, module handler, threads = 1 | ${fmt(rate('cpu pool 1'))} | |`,
   `| WorkerPool, module handler, threads = ${CORES} | ${fmt(rate(`cpu pool ${CORES}`))} | **${x(rate(`cpu pool ${CORES}`), rate('cpu pool 1'))}** of threads = 1 |`,
-  `| piscina, ${CORES} threads | ${fmt(rate(`cpu piscina ${CORES}`))} | pool ${x(rate(`cpu pool ${CORES}`), rate(`cpu piscina ${CORES}`))} of it |`,
-  `| tinypool, ${CORES} threads | ${fmt(rate(`cpu tinypool ${CORES}`))} | pool ${x(rate(`cpu pool ${CORES}`), rate(`cpu tinypool ${CORES}`))} of it |`,
+  `| WorkerPool, module handler, \`nice: ${NICE}\`, threads = 1 | ${fmt(rate('cpu pool-nice 1'))} | |`,
+  `| WorkerPool, module handler, \`nice: ${NICE}\`, threads = ${CORES} | ${fmt(rate(`cpu pool-nice ${CORES}`))} | **${x(rate(`cpu pool-nice ${CORES}`), rate('cpu pool-nice 1'))}** of threads = 1 |`,
+  `| piscina, ${CORES} threads | ${fmt(rate(`cpu piscina ${CORES}`))} | pool ${x(rate(`cpu pool ${CORES}`), rate(`cpu piscina ${CORES}`))} of it, with \`nice\` ${x(rate(`cpu pool-nice ${CORES}`), rate(`cpu piscina ${CORES}`))} |`,
+  `| tinypool, ${CORES} threads | ${fmt(rate(`cpu tinypool ${CORES}`))} | pool ${x(rate(`cpu pool ${CORES}`), rate(`cpu tinypool ${CORES}`))} of it, with \`nice\` ${x(rate(`cpu pool-nice ${CORES}`), rate(`cpu tinypool ${CORES}`))} |`,
   ...(haveGo
     ? [`| Go, GOMAXPROCS = 1 | ${fmt(rate('cpu go 1'))} | |`, `| Go, GOMAXPROCS = ${CORES} | ${fmt(rate(`cpu go ${CORES}`))} | ${x(rate(`cpu go ${CORES}`), rate('cpu go 1'))} of 1; pool ${x(rate(`cpu pool ${CORES}`), rate(`cpu go ${CORES}`))} of it |`]
     : []),
@@ -111,6 +114,7 @@ const lines = [
   '| event loop while CPU jobs run (8 in flight, as a server\'s requests arrive) | longest delay | p99 | mean | longest gap of a 1 ms interval |',
   '|---|---|---|---|---|',
   delayRow(`module handler, ${CORES} threads`, 'eventloop pool', true),
+  delayRow(`module handler, ${CORES} threads, \`nice: ${NICE}\``, 'eventloop pool-nice', true),
   delayRow(`piscina, ${CORES} threads`, 'eventloop piscina', false),
   delayRow(`tinypool, ${CORES} threads`, 'eventloop tinypool', false),
   delayRow(`the floor: ${CORES} bare threads computing the same jobs, no message per job, the main thread idle`, 'eventloop bare', false),
