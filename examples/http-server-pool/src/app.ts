@@ -31,6 +31,7 @@ export async function createApp({
   taskMs,
   taskKind = 'sleep',
   threads,
+  threadNice,
   store: setting,
   queue = 'tasks',
   leaseMs = 10_000,
@@ -50,6 +51,7 @@ export async function createApp({
     store,
     // TASK_KIND=cpu: each task computes for its payload's milliseconds on a thread (cpu-task.ts).
     threads: cpu ? threads : undefined,
+    nice: cpu ? threadNice : undefined,
     // A task takes seconds: claiming ahead of the workers would gain nothing,
     // and what a crashed server had claimed waits out its lease.
     prefetch: store === undefined ? undefined : 0,

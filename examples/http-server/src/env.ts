@@ -3,16 +3,17 @@
  * or `fallback` when it is unset or empty.
  *
  * @throws RangeError naming the variable and the value received when it is
- *   not an integer of at least `min`.
+ *   not an integer of at least `min` (and, if given, at most `max`).
  */
-export function integerFromEnv(name: string, fallback: number, min = 0): number {
+export function integerFromEnv(name: string, fallback: number, min = 0, max?: number): number {
   const text = process.env[name];
   if (text === undefined || text.trim() === '') {
     return fallback;
   }
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(`Expected \`${name}\` to be an integer of at least ${min}, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(value) || value < min || (max !== undefined && value > max)) {
+    const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new RangeError(`Expected \`${name}\` to be an integer ${range}, got ${JSON.stringify(text)}`);
   }
   return value;
 }

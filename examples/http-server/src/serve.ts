@@ -32,7 +32,8 @@ export interface ServeOptions {
  * Environment: PORT (8081; 0 picks a free port), WORKERS (4), TASK_MS
  * (10000), TASK_KIND (`sleep`; `cpu` computes for TASK_MS on a thread, where
  * `options.taskKinds` allow), THREADS (one per core: the threads `cpu`
- * tasks run on), QUEUE_SIZE (1000), SHUTDOWN_TIMEOUT_MS (30000: past it the tasks
+ * tasks run on), THREAD_NICE (0: how much nicer than the server's thread
+ * those threads are, 0 to 19, Linux), QUEUE_SIZE (1000), SHUTDOWN_TIMEOUT_MS (30000: past it the tasks
  * left are cancelled and named, and the exit status is 1), STORE (`memory`
  * or `sqlite:<path>`, as `options` allow), QUEUE (`tasks`: the queue's name
  * within the store) and LEASE_MS (10000: how long a stored task stays with
@@ -144,6 +145,7 @@ function readSettings({ defaultStore, stores, pidFile, taskKinds = ['sleep'] }: 
       taskMs: integerFromEnv('TASK_MS', 10_000),
       taskKind: parseTaskKind(nonEmpty('TASK_KIND') ?? 'sleep', taskKinds),
       threads: nonEmpty('THREADS') === undefined ? undefined : integerFromEnv('THREADS', 0, 1),
+      threadNice: nonEmpty('THREAD_NICE') === undefined ? undefined : integerFromEnv('THREAD_NICE', 0, 0, 19),
       queueSize: integerFromEnv('QUEUE_SIZE', 1000),
       shutdownTimeoutMs: integerFromEnv('SHUTDOWN_TIMEOUT_MS', 30_000),
       store: parseStore(nonEmpty('STORE') ?? defaultStore, stores),

@@ -26,6 +26,13 @@ export interface AppOptions {
   taskKind?: TaskKind | undefined;
   /** With `taskKind: 'cpu'`: the threads tasks compute on. Default: one per core (GOMAXPROCS). */
   threads?: number | undefined;
+  /**
+   * With `taskKind: 'cpu'`: how much nicer (0 to 19) than the server's own
+   * thread the threads are, so that the server's thread, which answers the
+   * requests, gets a core first while every thread computes (Linux;
+   * `@gochan/pool`'s `nice`). Default 0.
+   */
+  threadNice?: number | undefined;
   /** What the server grants one client: timeouts and the connection limit. Default: {@link DEFAULT_LIMITS}. */
   limits?: HttpLimits | undefined;
   /** Where the lines and metrics go. Default: a Telemetry of its own, writing text. */

@@ -100,5 +100,11 @@ export function describeMain(name: string, main: string, env: Record<string, str
       expect(await program.exit()).toBe(2);
       expect(program.stderr).toEqual(['Expected `WORKERS` to be an integer of at least 1, got "0"']);
     });
+
+    test('a THREAD_NICE past 19 is named, with the range, and the program exits 2 before listening', async () => {
+      const program = run({ THREAD_NICE: '20' });
+      expect(await program.exit()).toBe(2);
+      expect(program.stderr).toEqual(['Expected `THREAD_NICE` to be an integer from 0 to 19, got "20"']);
+    });
   });
 }
