@@ -145,10 +145,12 @@ export function setResourceLimits(limits: ResourceLimits | undefined): void {
  * is outside GOMAXPROCS: it runs the event loop (a server's requests, its
  * timers) and is home to the channels made there, which every goroutine's
  * operations on them go through; with GOMAXPROCS threads computing on as
- * many cores it waits for one. Measured on 2 cores (bench/RESULTS.md): the
- * CPU-bound benchmark's scaling 1.86× at 0 and 1.91× at 5, and the event
- * loop's longest delay lower. The cost: the threads also yield to every
- * other program's threads of lower niceness on the machine.
+ * many cores it waits for one. Measured on 2 cores (bench/RESULTS.md, "What
+ * holds the CPU-bound scaling back"): the CPU-bound benchmark's two-thread
+ * rate 2-3% higher at 5 and at 10 (its scaling 1.86× at 0, 1.90× at 5), and
+ * a computing pool's longest event-loop delay 5.5-5.8 ms at 0, 4.8 ms at 10.
+ * The cost: the threads also yield to the threads of other programs on the
+ * machine, which keep their niceness.
  *
  * Threads already running keep their niceness; {@link close} the pool
  * first to change it for all. Linux only, where niceness is a thread's (on
