@@ -63,7 +63,14 @@ export function describeMain(name: string, main: string, env: Record<string, str
       expect(await program.exit()).toBe(1);
       expect(program.stdout).not.toContain('Shutdown complete');
       expect(program.stdout).toContain('Worker 1 cancelled task ID slow: context canceled');
-      expect(program.stderr).toEqual([
+      // A task on a thread (TASK_KIND=cpu) looks at its context between 5 ms
+      // slices of work; on a loaded machine its thread may not get a core
+      // within the pool's grace period (CANCEL_GRACE_MS, 100 ms), and the pool
+      // then ends that thread and says so. That line is the truth, and the only
+      // one allowed beside the two below.
+      const graceEnded = 'pool: the handler of job "slow" did not return within 100 ms of its context\'s cancellation (context canceled): its thread 1 is ended, and the jobs running beside it there crash';
+      const stderr = env.TASK_KIND === 'cpu' ? program.stderr.filter((line) => line !== graceEnded) : program.stderr;
+      expect(stderr).toEqual([
         'SIGTERM: shutting down; finishing 1 running and 1 queued task(s), for at most 200 ms',
         'Shutdown timed out after 200 ms; cut off 1 running task(s): slow; 1 never started: queued',
       ]);
