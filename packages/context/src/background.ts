@@ -2,6 +2,7 @@
 // (Go's backgroundCtx, todoCtx and withoutCancelCtx).
 import { Channel, type RecvChannel } from '@gochan/channel';
 import { assertParent, type Context } from './context.js';
+import { unbounded } from './listeners.js';
 import { nameOf, parentOf, watchTarget, type Own } from './tree.js';
 import { lookup } from './value.js';
 
@@ -46,7 +47,7 @@ class NeverContext implements Own {
   }
 
   get signal(): AbortSignal {
-    return (this.#signal ??= new AbortController().signal);
+    return (this.#signal ??= unbounded(new AbortController().signal));
   }
 
   toString(): string {

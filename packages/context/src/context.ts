@@ -49,7 +49,11 @@ export interface Context {
   /**
    * signal is an `AbortSignal` aborted when the context is cancelled, with
    * {@link Context.err} as its reason: hand it to `fetch`, `setTimeout`
-   * wrappers, streams and anything else that takes a signal.
+   * wrappers, streams and anything else that takes a signal. Like Go's
+   * `ctx.Done()`, it may have any number of listeners at once: on Node, the
+   * signals of this package's contexts do not print Node's warning past 10
+   * `abort` listeners, which a pool of many workers would reach without
+   * leaking anything.
    */
   readonly signal: AbortSignal;
 }

@@ -15,6 +15,25 @@ import {
 } from './index.js';
 
 describe('ctx.signal', () => {
+  test('takes any number of listeners, as any number of goroutines wait on ctx.Done(), without Node warning of a leak', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const [ctx, cancel] = withCancel(background());
+      let heard = 0;
+      for (const signal of [ctx.signal, withTimeout(background(), 60_000)[0].signal, background().signal]) {
+        for (let i = 0; i < 64; i++) signal.addEventListener('abort', () => void heard++);
+      }
+      cancel();
+      await new Promise((resolve) => setTimeout(resolve, 10)); // Node emits its warnings on a later tick
+      expect(heard).toBe(64);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   test('is aborted with err() as its reason, in the same turn as the cancel', () => {
     const [ctx, cancel] = withCancelCause(background());
     const { signal } = ctx;
