@@ -50,7 +50,8 @@ describe('bad options name the option and the value received', () => {
   test('nice needs a module handler, and an integer from 0 to 19', () => {
     expect(() => make({ nice: 5 })).toThrow(new TypeError("`nice` needs a module `handler` (a URL): a function handler runs on the pool's thread"));
     const module = new URL('data:text/javascript,export default () => 1');
-    for (const nice of [-1, 20, 2.5, '5' as never]) expect(() => make({ handler: module, nice })).toThrow(/Expected `nice` to be an integer from 0 to 19/);
+    for (const nice of [-1, 20, 2.5]) expect(() => make({ handler: module, nice })).toThrow(new RangeError(`Expected \`nice\` to be an integer from 0 to 19, got ${nice}`));
+    expect(() => make({ handler: module, nice: '5' as never })).toThrow(new TypeError('Expected `nice` to be an integer from 0 to 19, got "5"'));
     expect(() => make({ handler: module, nice: 0 })).not.toThrow();
   });
 

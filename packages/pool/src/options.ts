@@ -231,7 +231,8 @@ function resolveThreaded<P, R>(options: PoolOptions<P, R>): ThreadHandOff<P, R> 
   if (resourceLimits !== undefined && (typeof resourceLimits !== 'object' || resourceLimits === null)) {
     throw new TypeError(`Expected \`resourceLimits\` to be an object of Node's resourceLimits, got ${describe(resourceLimits)}`);
   }
-  if (nice !== undefined && (!Number.isInteger(nice) || nice < 0 || nice > 19)) throw new RangeError(`Expected \`nice\` to be an integer from 0 to 19, got ${describe(nice)}`);
+  if (nice !== undefined) checkInteger('nice', nice, 0, 'an integer from 0 to 19');
+  if (nice !== undefined && nice > 19) throw new RangeError(`Expected \`nice\` to be an integer from 0 to 19, got ${nice}`);
   const platform = (globalThis as { process?: { platform?: unknown } }).process?.platform;
   if (nice !== undefined && nice > 0 && platform !== 'linux') throw new TypeError(`\`nice\` needs Linux, where a thread's niceness is its own (here: ${String(platform ?? 'no process')})`);
   return new ThreadHandOff<P, R>(url, threads, resourceLimits, nice);

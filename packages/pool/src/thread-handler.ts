@@ -125,11 +125,14 @@ export class ThreadHandOff<P, R> {
 
   async #run(job: Job<unknown>, ctx: Context, workerId: number): Promise<unknown> {
     if (this.#closed) throw new PoolClosedError(`Job ${describe(job.id)} was not handed to a thread: the pool shut down`);
-    const threads = this.#loaded ?? (await this.#load());
-    // Asked again: the pool may have shut down while @gochan/threads loaded
-    // (a first job, cut off at once). A lane opened now would outlive close(),
-    // and its grace timer would end a thread that another pool's jobs use.
-    if (this.#closed) throw new PoolClosedError(`Job ${describe(job.id)} was not handed to a thread: the pool shut down while @gochan/threads loaded`);
+    let threads = this.#loaded;
+    if (threads === undefined) {
+      threads = await this.#load();
+      // Asked again: the pool may have shut down while @gochan/threads loaded
+      // (a first job, cut off at once). A lane opened now would outlive close(),
+      // and its grace timer would end a thread that another pool's jobs use.
+      if (this.#closed) throw new PoolClosedError(`Job ${describe(job.id)} was not handed to a thread: the pool shut down while @gochan/threads loaded`);
+    }
     const kept = this.#lanes[workerId - 1];
     const lane = kept === undefined || kept.over ? (this.#lanes[workerId - 1] = this.#open(threads, workerId)) : kept;
     lane.job = job;
