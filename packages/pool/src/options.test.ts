@@ -55,6 +55,15 @@ describe('bad options name the option and the value received', () => {
     expect(() => make({ handler: module, nice: 0 })).not.toThrow();
   });
 
+  test('cancelGraceMs: a finite, non-negative number of milliseconds, with either kind of handler', () => {
+    for (const cancelGraceMs of [-1, Infinity, Number.NaN]) {
+      expect(() => make({ cancelGraceMs })).toThrow(new RangeError(`Expected \`cancelGraceMs\` to be a finite, non-negative number of milliseconds, got ${String(cancelGraceMs)}`));
+    }
+    expect(() => make({ cancelGraceMs: '100' as never })).toThrow(new TypeError('Expected `cancelGraceMs` to be a number of milliseconds, got "100"'));
+    expect(() => make({ cancelGraceMs: 0 })).not.toThrow();
+    expect(() => make({ cancelGraceMs: 2.5, handler: new URL('../test-handlers/scripted.mjs', import.meta.url) as never })).not.toThrow();
+  });
+
   test('onError that is not a function', () => {
     expect(() => make({ onError: {} as never })).toThrow(new TypeError('Expected `onError` to be a function, got an object'));
   });

@@ -3,6 +3,7 @@ import { isContext, type Context } from '@gochan/context';
 import { jsonCodec, type Codec } from './codec.js';
 
 export type { PayloadCodec } from './codec.js';
+import { CANCEL_GRACE_MS } from './grace.js';
 import type { ErrorHandler, Handler } from './job.js';
 import { resolveMetrics, type MetricsOptions } from './metrics.js';
 import type { PoolObserver } from './observer.js';
@@ -120,6 +121,17 @@ export interface PoolOptions<P, R> {
    */
   nice?: number | undefined;
   /**
+   * How long, in milliseconds, a handler has to return once its context is
+   * cancelled before the pool gives up on it: shutdown waits this long past
+   * its timeout before it reports the jobs still running unfinished, and a
+   * module handler still running this long after its job's context was
+   * cancelled (its deadline, the job's own context, the shutdown) has its
+   * thread ended. Longer suits handlers that unwind slowly, or a machine so
+   * loaded that a cooperative handler may not get a core in time.
+   * @default CANCEL_GRACE_MS (100)
+   */
+  cancelGraceMs?: number | undefined;
+  /**
    * The parent of the pool's context. Cancelling it stops the pool as a
    * shutdown with no time left would: running handlers see their context
    * cancelled, queued jobs are not started, and no job is taken any more.
@@ -157,6 +169,7 @@ export interface ResolvedOptions<P, R> {
   handler: Handler<P, R>;
   /** With a module handler: its hand-off to threads, closed at shutdown. */
   threaded: { close(): Promise<void> } | undefined;
+  cancelGraceMs: number;
   ctx: Context | undefined;
   onError: ErrorHandler<P>;
   observer: PoolObserver<P> | undefined;
@@ -188,10 +201,11 @@ export function resolveOptions<P, R>(options: PoolOptions<P, R>): ResolvedOption
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Expected \`options\` to be an object, got ${describe(options)}`);
   }
-  const { workers, queueSize = DEFAULT_QUEUE_SIZE, handler, ctx, onError = logError, observer } = options;
+  const { workers, queueSize = DEFAULT_QUEUE_SIZE, handler, ctx, onError = logError, observer, cancelGraceMs = CANCEL_GRACE_MS } = options;
   checkInteger('workers', workers, 1, 'a positive integer');
   checkInteger('queueSize', queueSize, 0, 'a non-negative integer');
-  const threaded = resolveThreaded(options);
+  checkMilliseconds('cancelGraceMs', cancelGraceMs);
+  const threaded = resolveThreaded(options, cancelGraceMs);
   if (ctx !== undefined && !isContext(ctx)) {
     throw new TypeError(`Expected \`ctx\` to be a Context, got ${describe(ctx)}`);
   }
@@ -203,7 +217,7 @@ export function resolveOptions<P, R>(options: PoolOptions<P, R>): ResolvedOption
   }
   const metrics = resolveMetrics(options.metrics);
   const resolved = threaded === undefined ? (handler as Handler<P, R>) : threaded.handler;
-  return { workers, queueSize, handler: resolved, threaded, ctx, onError, observer, metrics, stored: resolveStored(options, workers, queueSize) };
+  return { workers, queueSize, handler: resolved, threaded, cancelGraceMs, ctx, onError, observer, metrics, stored: resolveStored(options, workers, queueSize) };
 }
 
 /**
@@ -211,7 +225,7 @@ export function resolveOptions<P, R>(options: PoolOptions<P, R>): ResolvedOption
  * URL string, an absolute path) with its `threads`, `resourceLimits` and `nice`,
  * each refused with a function handler, where it would mean nothing.
  */
-function resolveThreaded<P, R>(options: PoolOptions<P, R>): ThreadHandOff<P, R> | undefined {
+function resolveThreaded<P, R>(options: PoolOptions<P, R>, cancelGraceMs: number): ThreadHandOff<P, R> | undefined {
   const { handler, threads, resourceLimits, nice } = options;
   if (typeof handler === 'function') {
     for (const name of ['threads', 'resourceLimits', 'nice'] as const) {
@@ -235,7 +249,7 @@ function resolveThreaded<P, R>(options: PoolOptions<P, R>): ThreadHandOff<P, R> 
   if (nice !== undefined && nice > 19) throw new RangeError(`Expected \`nice\` to be an integer from 0 to 19, got ${nice}`);
   const platform = (globalThis as { process?: { platform?: unknown } }).process?.platform;
   if (nice !== undefined && nice > 0 && platform !== 'linux') throw new TypeError(`\`nice\` needs Linux, where a thread's niceness is its own (here: ${String(platform ?? 'no process')})`);
-  return new ThreadHandOff<P, R>(url, threads, resourceLimits, nice);
+  return new ThreadHandOff<P, R>(url, threads, resourceLimits, nice, cancelGraceMs);
 }
 
 const STORE_METHODS = ['add', 'claim', 'renew', 'complete', 'fail', 'release', 'waiting', 'changed', 'counts'] as const;
@@ -309,6 +323,12 @@ export function checkTimeout(timeout: unknown): number | undefined {
     throw new RangeError(`Expected \`timeout\` to be a non-negative number of milliseconds, got ${describe(timeout)}`);
   }
   return timeout;
+}
+
+/** A duration option: a finite, non-negative number of milliseconds. */
+function checkMilliseconds(name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number') throw new TypeError(`Expected \`${name}\` to be a number of milliseconds, got ${describe(value)}`);
+  if (!(value >= 0 && value < Infinity)) throw new RangeError(`Expected \`${name}\` to be a finite, non-negative number of milliseconds, got ${describe(value)}`);
 }
 
 function checkInteger(name: string, value: unknown, min: number, expected: string): asserts value is number {

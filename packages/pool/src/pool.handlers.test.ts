@@ -2,7 +2,7 @@ import { readlinkSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { Channel } from '@gochan/channel';
 import { DeadlineExceeded, background, withCancel, withTimeout } from '@gochan/context';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { CANCEL_GRACE_MS, MemoryStore, PoolClosedError, WorkerPool, jsonCodec, type Codec, type Handler, type Job, type PoolObserver } from './index.js';
 import { sleep } from './test-helpers.js';
 
@@ -160,6 +160,25 @@ describe.each(kinds)('with %s', (_kind, handler) => {
     expect(pool.workers.map((w) => w.state)).toEqual(['stopped', 'stopped']);
   });
 
+  test('cancelGraceMs: shutdown waits that long past its timeout for a handler that ignores its context, and the handler may finish', async () => {
+    const started = new Channel<Started>(1);
+    const gate = new Channel<unknown>();
+    const pool = new WorkerPool<Script, unknown>({ workers: 1, handler: handler(), cancelGraceMs: 60_000 });
+    const stubborn = job('stubborn', { started, gate });
+    const running = pool.run(stubborn).catch((e: unknown) => e);
+    await started.recv();
+    let reported = false;
+    const shutdown = pool.shutdown({ timeout: 0 }).then((report) => ((reported = true), report));
+    await sleep(CANCEL_GRACE_MS * 3); // past the default grace: that shutdown would have reported (and ended the thread)
+    expect(reported).toBe(false);
+    expect(pool.workers[0]?.state).toBe('busy');
+    await gate.send('late'); // the handler, on its thread for a module, is still there to take it
+    const report = await shutdown;
+    expect(report.cutOff).toEqual([stubborn]); // cut off at the timeout: its late result does not count
+    expect(await running).toBeInstanceOf(PoolClosedError);
+    expect(pool.workers[0]?.state).toBe('stopped');
+  });
+
   test('a job submitted with run() that the shutdown left unstarted rejects with PoolClosedError', async () => {
     const gate = new Channel<unknown>();
     const started = new Channel<Started>(1);
@@ -284,6 +303,21 @@ describe('a module handler on threads, where threads can die', () => {
       await pool.shutdown();
     } finally {
       threads.GOMAXPROCS(previous);
+    }
+  });
+
+  test('cancelGraceMs sets how long a handler that ignores its deadline runs on before its thread is ended', async () => {
+    const pool = new WorkerPool<Record<string, unknown>, unknown>({ workers: 1, handler: SCRIPTED, cancelGraceMs: 30, onError: () => {} });
+    const errors: unknown[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
+    try {
+      const [ctx] = withTimeout(background(), 20);
+      expect(await pool.run({ id: 'spins', payload: { spin: true }, ctx }).catch((e: unknown) => e)).toBe(DeadlineExceeded);
+      expect(errors).toEqual([expect.stringMatching(/the handler of job "spins" did not return within 30 ms of its context's cancellation \(context deadline exceeded\): its thread \d+ is ended/)]);
+      expect(await pool.run({ id: 'after', payload: { result: 'fine' } })).toBe('fine');
+    } finally {
+      spy.mockRestore();
+      await pool.shutdown();
     }
   });
 

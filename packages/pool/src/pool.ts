@@ -2,7 +2,6 @@ import { Channel, Timer, describe, pace, recv, select } from '@gochan/channel';
 import { DeadlineExceeded, afterFunc, background, withCancel, type CancelFunc, type Context } from '@gochan/context';
 import { WaitGroup } from '@gochan/waitgroup';
 import { PoolClosedError } from './errors.js';
-import { CANCEL_GRACE_MS } from './grace.js';
 import { JobContext } from './job-context.js';
 import type { ErrorHandler, Handler, Job } from './job.js';
 import { checkJob, checkTimeout, resolveOptions, type PayloadCodec, type PoolOptions } from './options.js';
@@ -44,7 +43,7 @@ import { PoolWorker, type Worker } from './worker.js';
  *    receives one sets it aside for the report and stops.
  */
 
-export { CANCEL_GRACE_MS };
+export { CANCEL_GRACE_MS } from './grace.js';
 
 /** A promise resolved at once, shared: a submit that finds room allocates nothing. */
 const ADDED: Promise<SubmitResult> = Promise.resolve('added');
@@ -101,6 +100,8 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
   readonly #handler: Handler<P, R>;
   /** With a module handler: the hand-off to the worker's goroutines on threads (thread-handler.ts), ended by the report. */
   readonly #threaded: { close(): Promise<void> } | undefined;
+  /** How long handlers have to return once cut off (the `cancelGraceMs` option). */
+  readonly #grace: number;
   readonly #onError: ErrorHandler<P>;
   /** Tells the `observer` option of the jobs' moves; undefined without one, and then nothing is timed. */
   readonly #observation: Observation<P> | undefined;
@@ -132,13 +133,14 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    *   function, or a `ctx` that is not a Context.
    */
   constructor(options: PoolOptions<P, R> & PayloadCodec<P>) {
-    const { workers, queueSize, handler, threaded, ctx, onError, stored, observer, metrics } = resolveOptions(options);
+    const { workers, queueSize, handler, threaded, cancelGraceMs, ctx, onError, stored, observer, metrics } = resolveOptions(options);
     this.#observation = observer === undefined ? undefined : new Observation(observer);
     this.#metrics = new Metrics(workers, metrics);
     this.#stamps = observer !== undefined && stored === undefined;
     this.#direct = observer === undefined && stored === undefined;
     this.#handler = handler;
     this.#threaded = threaded;
+    this.#grace = cancelGraceMs;
     this.#onError = onError;
     this.#jobs = new Channel<Job<P> | Stamped<P>>(stored === undefined ? queueSize : stored.prefetch);
     // With a store the queue carries jobs only (nothing is stamped): the feeder's channel is this one.
@@ -280,7 +282,8 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
    * close the jobs channel so no job is accepted, let the workers drain the
    * queue, and wait for them, with the wait bounded by `timeout`. Past the
    * timeout it cancels the pool's context (the running handlers see it),
-   * waits up to {@link CANCEL_GRACE_MS} more for them to return, and reports
+   * waits up to the `cancelGraceMs` option ({@link CANCEL_GRACE_MS} by
+   * default) more for them to return, and reports
    * the jobs that did not finish. A cancelled parent context ends the wait
    * the same way.
    *
@@ -505,7 +508,7 @@ export class WorkerPool<P, R = void> implements AsyncDisposable {
       // off; cancel them, and give their handlers a bounded moment to return.
       for (const worker of this.#workers) if (worker.job !== undefined) this.#cutOff.add(worker.job), this.#metrics.cut(worker.id);
       this.#cancel();
-      const grace = new Timer(CANCEL_GRACE_MS);
+      const grace = new Timer(this.#grace);
       await select([recv(stopped), recv(grace.c)]);
       grace.stop();
     }

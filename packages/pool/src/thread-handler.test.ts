@@ -1,6 +1,6 @@
 import { background } from '@gochan/context';
 import { afterAll, expect, test } from 'vitest';
-import { PoolClosedError, type Worker } from './index.js';
+import { CANCEL_GRACE_MS, PoolClosedError, type Worker } from './index.js';
 import { ThreadHandOff } from './thread-handler.js';
 
 const SCRIPTED = new URL('../test-handlers/scripted.mjs', import.meta.url).href;
@@ -14,7 +14,7 @@ test('a job whose hand-off closes while @gochan/threads loads is refused with Po
   // waiting for the threads package to load when close() runs. It must not
   // open a goroutine afterwards, which close() would never end (its grace
   // timer would later end a thread that the next pool's jobs use).
-  const handOff = new ThreadHandOff<Record<string, unknown>, unknown>(SCRIPTED, undefined, undefined, undefined);
+  const handOff = new ThreadHandOff<Record<string, unknown>, unknown>(SCRIPTED, undefined, undefined, undefined, CANCEL_GRACE_MS);
   const worker = { id: 1 } as Worker<Record<string, unknown>>;
   const handed = handOff.handler({ id: 'late', payload: { result: 'ran' } }, background(), worker);
   await handOff.close();
@@ -27,7 +27,7 @@ test('a job whose hand-off closes while @gochan/threads loads is refused with Po
 });
 
 test('after the package has loaded, a closed hand-off refuses a job at once', async () => {
-  const handOff = new ThreadHandOff<Record<string, unknown>, unknown>(SCRIPTED, undefined, undefined, undefined);
+  const handOff = new ThreadHandOff<Record<string, unknown>, unknown>(SCRIPTED, undefined, undefined, undefined, CANCEL_GRACE_MS);
   const worker = { id: 1 } as Worker<Record<string, unknown>>;
   expect(await handOff.handler({ id: 'first', payload: { result: 1 } }, background(), worker)).toBe(1);
   await handOff.close();

@@ -4,7 +4,6 @@ import type { Goroutine } from '@gochan/threads';
 import { markCrash } from './crash.js';
 import { PoolClosedError } from './errors.js';
 import { JobContext } from './job-context.js';
-import { CANCEL_GRACE_MS } from './grace.js';
 import type { Job } from './job.js';
 import { unwireError, type ThreadJob, type ThreadOutcome, type WireError } from './thread-wire.js';
 import type { Worker } from './worker.js';
@@ -32,7 +31,8 @@ import type { Worker } from './worker.js';
  *    again; without one it fails with that error. Every job on that thread
  *    goes the same way; the next job of each worker starts a new goroutine,
  *    on a new thread.
- *  - A handler still running CANCEL_GRACE_MS after its context was
+ *  - A handler still running `cancelGraceMs` (the pool's option, by default
+ *    CANCEL_GRACE_MS) after its context was
  *    cancelled (deadline, job cancelled, pool shut down past its timeout) has
  *    its thread ended (spawn().terminate()): its own job fails with its
  *    context's error (at shutdown it is in the report's `unfinished`), and
@@ -101,6 +101,7 @@ export class ThreadHandOff<P, R> {
   readonly #threads: number | undefined;
   readonly #limits: ThreadLimits | undefined;
   readonly #nice: number | undefined;
+  readonly #grace: number;
   #loaded: Threads | undefined = undefined;
   #loading: Promise<Threads> | undefined = undefined;
   /** By worker id - 1. */
@@ -115,12 +116,14 @@ export class ThreadHandOff<P, R> {
    * @param threads - GOMAXPROCS to set when the threads package loads, if given.
    * @param limits - resourceLimits for the threads started from then on, if given.
    * @param nice - setNice's increment for the threads started from then on, if given.
+   * @param grace - How long a handler may run on once its job's context is cancelled before its thread is ended, in ms.
    */
-  constructor(url: string, threads: number | undefined, limits: ThreadLimits | undefined, nice: number | undefined) {
+  constructor(url: string, threads: number | undefined, limits: ThreadLimits | undefined, nice: number | undefined, grace: number) {
     this.#url = url;
     this.#threads = threads;
     this.#limits = limits;
     this.#nice = nice;
+    this.#grace = grace;
   }
 
   async #run(job: Job<unknown>, ctx: Context, workerId: number): Promise<unknown> {
@@ -214,10 +217,10 @@ export class ThreadHandOff<P, R> {
     lane.timer = setTimeout(() => {
       if (lane.job !== job || lane.over) return;
       lane.culprit = job;
-      const why = `the handler of job ${describe(job.id)} did not return within ${CANCEL_GRACE_MS} ms of its context's cancellation (${ctx.err()?.message ?? 'cancelled'})`;
+      const why = `the handler of job ${describe(job.id)} did not return within ${this.#grace} ms of its context's cancellation (${ctx.err()?.message ?? 'cancelled'})`;
       console.error(`pool: ${why}: its thread ${lane.goroutine.thread ?? '?'} is ended, and the jobs running beside it there crash`);
       void lane.goroutine.terminate(new Error(why));
-    }, CANCEL_GRACE_MS);
+    }, this.#grace);
   }
 
   /** The handler's error; its context's own error when that is what it threw (DeadlineExceeded is compared by identity). */
