@@ -4,7 +4,8 @@
 //   noop      <lib> <threads> <values>         no-op jobs, at most 1,024 in flight
 //   eventloop <lib> <threads> <jobs> <rounds>  the event loop's delay (monitorEventLoopDelay) while the cpu workload runs
 // <lib>: pool (WorkerPool with a module handler, on @gochan/threads), pool-nice (the same with
-// its threads NICE nicer: the pool's `nice`), pool-function
+// its threads NICE nicer: the pool's `nice`), lanes (noop only: the hand-off's channels
+// alone, no pool: the floor of the threads package for the pool's pattern), pool-function
 // (the same pool with a function handler, on this thread: the contrast), piscina,
 // tinypool, go (cpu only: go/main.go, built by pool-run.mjs; GO_BENCH_BINARY),
 // bare (eventloop only: the floor, <threads> bare worker threads each computing
@@ -164,9 +165,60 @@ async function bare(threads, jobs, rounds) {
   return { seconds, rate: jobs / seconds, checksum: sum, ...delays };
 }
 
+/**
+ * The hand-off's floor: NOOP_WORKERS loops on this thread, each as a worker
+ * of the threaded pool with its lane (packages/pool/src/thread-handler.ts):
+ * sends a job's tuple on an unbuffered channel to its own goroutine
+ * (lane-goroutine.mjs) and receives the outcome on another, with no pool
+ * around them. What the pool adds per job is 1/pool - 1/lanes.
+ */
+async function lanes(threads) {
+  GOMAXPROCS(threads);
+  const { Channel } = await import('@gochan/channel');
+  const { go } = await import('@gochan/threads');
+  const all = Array.from({ length: NOOP_WORKERS }, () => {
+    const jobs = new Channel();
+    const results = new Channel();
+    return { jobs, results, goroutine: go(here('lane-goroutine.mjs'), jobs, results) };
+  });
+  const queue = [];
+  const waiting = [];
+  let closing = false;
+  /** Runs queued payloads on a lane while any are queued; the job's tuple is the hand-off's. */
+  const serve = async (lane) => {
+    for (;;) {
+      const item = queue.pop();
+      if (item === undefined) {
+        if (closing) return;
+        await new Promise((resolve) => waiting.push(resolve));
+        continue;
+      }
+      await lane.jobs.send([String(item[0]), item[0], undefined, null]);
+      const [outcome] = await lane.results.recv();
+      item[1](outcome[1]);
+    }
+  };
+  const serving = all.map(serve);
+  return {
+    run: (payload) =>
+      new Promise((resolve) => {
+        queue.push([payload, resolve]);
+        waiting.pop()?.();
+      }),
+    close: async () => {
+      closing = true;
+      for (const wake of waiting.splice(0)) wake();
+      await Promise.all(serving);
+      for (const lane of all) lane.jobs.close();
+      await Promise.all(all.map((lane) => lane.goroutine));
+      await close();
+    },
+  };
+}
+
 async function noop(name, threads, values) {
-  if (name === 'pool') GOMAXPROCS(threads);
-  const pool = await runner(name, threads, NOOP_WORKERS, 'noop');
+  if (name === 'pool' || name === 'pool-nice') GOMAXPROCS(threads);
+  const pool = name === 'lanes' ? await lanes(threads) : await runner(name, threads, NOOP_WORKERS, 'noop');
   await feed(pool.run, 10_000, IN_FLIGHT, (i) => i, (a, v) => a + v);
   const t0 = performance.now();
   const sum = await feed(pool.run, values, IN_FLIGHT, (i) => i, (a, v) => a + v);

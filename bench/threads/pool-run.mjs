@@ -48,7 +48,7 @@ const configs = [
   ...['pool', 'pool-nice'].flatMap((lib) => [1, CORES].map((threads) => ({ key: `cpu ${lib} ${threads}`, args: ['cpu', lib, threads, CPU_JOBS, ROUNDS] }))),
   ...['piscina', 'tinypool'].map((lib) => ({ key: `cpu ${lib} ${CORES}`, args: ['cpu', lib, CORES, CPU_JOBS, ROUNDS] })),
   ...(haveGo ? [1, CORES].map((threads) => ({ key: `cpu go ${threads}`, args: ['cpu', 'go', threads, CPU_JOBS, ROUNDS] })) : []),
-  ...['pool', 'tinypool', 'piscina'].map((lib) => ({ key: `noop ${lib}`, args: ['noop', lib, CORES, NOOP_VALUES] })),
+  ...['pool', 'pool-nice', 'lanes', 'pool-function', 'tinypool', 'piscina'].map((lib) => ({ key: `noop ${lib}`, args: ['noop', lib, CORES, NOOP_VALUES] })),
   ...['pool', 'pool-nice', 'piscina', 'tinypool', 'bare'].map((lib) => ({ key: `eventloop ${lib}`, args: ['eventloop', lib, CORES, CPU_JOBS, ROUNDS] })),
   { key: 'eventloop pool-function', args: ['eventloop', 'pool-function', 1, Math.max(8, Math.round(CPU_JOBS / 10)), ROUNDS] },
 ];
@@ -108,8 +108,15 @@ const lines = [
   '| no-op jobs | jobs/s | pool ÷ it |',
   '|---|---|---|',
   `| WorkerPool, module handler, ${CORES} threads, 256 workers | ${fmt(rate('noop pool'))} | |`,
-  `| tinypool, ${CORES} threads, ${1024 / CORES} tasks a thread at once | ${fmt(rate('noop tinypool'))} | **${x(rate('noop pool'), rate('noop tinypool'))}** |`,
+  `| the same with \`nice: ${NICE}\` | ${fmt(rate('noop pool-nice'))} | |`,
+  `| tinypool, ${CORES} threads, ${1024 / CORES} tasks a thread at once | ${fmt(rate('noop tinypool'))} | **${x(rate('noop pool'), rate('noop tinypool'))}**, with \`nice\` **${x(rate('noop pool-nice'), rate('noop tinypool'))}** |`,
   `| piscina, ${CORES} threads, ${1024 / CORES} tasks a thread at once | ${fmt(rate('noop piscina'))} | ${x(rate('noop pool'), rate('noop piscina'))} |`,
+  `| the hand-off's floor: 256 lanes of its channels and goroutines, no pool (\`lanes\`) | ${fmt(rate('noop lanes'))} | ${x(rate('noop pool'), rate('noop lanes'))}; the floor is ${x(rate('noop lanes'), rate('noop tinypool'))} tinypool |`,
+  `| the pool with a function handler, on this thread (its own work per job) | ${fmt(rate('noop pool-function'))} | |`,
+  '',
+  `Per job on the pool's thread: the hand-off's floor ${(1e6 / rate('noop lanes')).toFixed(2)} µs, the pool's own work ${(1e6 / rate('noop pool-function')).toFixed(2)} µs; ` +
+    `the threaded pool ${(1e6 / rate('noop pool')).toFixed(2)} µs, ${(1e6 / rate('noop pool-nice')).toFixed(2)} µs with \`nice\`. ` +
+    `Twice tinypool's rate leaves ${(1e6 / (2 * rate('noop tinypool'))).toFixed(2)} µs a job.`,
   '',
   '| event loop while CPU jobs run (8 in flight, as a server\'s requests arrive) | longest delay | p99 | mean | longest gap of a 1 ms interval |',
   '|---|---|---|---|---|',

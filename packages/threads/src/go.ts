@@ -148,8 +148,8 @@ export function setResourceLimits(limits: ResourceLimits | undefined): void {
  * many cores it waits for one. Measured on 2 cores (bench/RESULTS.md, "What
  * holds the CPU-bound scaling back"): the CPU-bound benchmark's two-thread
  * rate 2-3% higher at 5 and at 10 (its scaling 1.86× at 0, 1.90× at 5), and
- * a computing pool's longest event-loop delay (median of 15 runs) 6.1 ms
- * at 0 and 5.2 ms at 10, its p99 3.3 and 1.9 ms.
+ * a computing pool's longest event-loop delay (median of 25 runs) 5.9 ms
+ * at 0 and 5.1 ms at 10, its p99 3.3 and 1.9 ms.
  * The cost: the threads also yield to the threads of other programs on the
  * machine, which keep their niceness.
  *
