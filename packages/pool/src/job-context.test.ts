@@ -61,6 +61,24 @@ describe('JobContext: the pool’s context merged with a job’s', () => {
     expect(signal.reason).toBe(Canceled);
   });
 
+  test('signal takes any number of listeners (a handler\'s fan-out) without Node warning of a leak', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const [job, cancel] = withCancel(background());
+      const ctx = new JobContext(background(), job);
+      let heard = 0;
+      for (let i = 0; i < 64; i++) ctx.signal.addEventListener('abort', () => void heard++);
+      cancel();
+      await sleep(10); // Node emits its warnings on a later tick
+      expect(heard).toBe(64);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   test('done() and signal of an already cancelled context are closed and aborted at once', () => {
     const [job, cancel] = withCancel(background());
     cancel();
