@@ -2,7 +2,7 @@
 // (Go's backgroundCtx, todoCtx and withoutCancelCtx).
 import { Channel, type RecvChannel } from '@gochan/channel';
 import { assertParent, type Context } from './context.js';
-import { unbounded } from './listeners.js';
+import { unboundedSignal } from './listeners.js';
 import { nameOf, parentOf, watchTarget, type Own } from './tree.js';
 import { lookup } from './value.js';
 
@@ -47,7 +47,7 @@ class NeverContext implements Own {
   }
 
   get signal(): AbortSignal {
-    return (this.#signal ??= unbounded(new AbortController().signal));
+    return (this.#signal ??= unboundedSignal(new AbortController().signal));
   }
 
   toString(): string {

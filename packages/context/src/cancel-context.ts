@@ -8,7 +8,7 @@
 import { Channel, type RecvChannel } from '@gochan/channel';
 import { assertParent, type CancelCauseFunc, type CancelFunc, type Context } from './context.js';
 import { Canceled } from './errors.js';
-import { unbounded } from './listeners.js';
+import { unboundedSignal } from './listeners.js';
 import { watch } from './foreign.js';
 import { cancelTree, nameOf, NO_CHILDREN, parentOf, watchTarget, type Child, type Own, type Registry, watchedBy } from './tree.js';
 import { lookup } from './value.js';
@@ -154,7 +154,7 @@ class CancelContextImpl implements Cancelable {
         this.#signal = AbortSignal.abort(this.#err);
       } else {
         this.#controller = new AbortController();
-        this.#signal = unbounded(this.#controller.signal);
+        this.#signal = unboundedSignal(this.#controller.signal);
       }
     }
     return this.#signal;

@@ -13,3 +13,4 @@ export { withDeadline, withDeadlineCause, withTimeout, withTimeoutCause } from '
 export { withValue } from './value.js';
 export { afterFunc } from './after-func.js';
 export { fromSignal } from './from-signal.js';
+export { unboundedSignal } from './listeners.js';

@@ -14,8 +14,17 @@ const setMaxListeners = ((globalThis as { process?: { getBuiltinModule?(id: stri
   | { setMaxListeners?: SetMaxListeners }
   | undefined)?.setMaxListeners;
 
-/** `signal`, with no bound on its listeners (see above). */
-export function unbounded(signal: AbortSignal): AbortSignal {
+/**
+ * unboundedSignal returns `signal` with no bound on its 'abort' listeners:
+ * on Node, none of Node's MaxListenersExceededWarning past 10; elsewhere it
+ * changes nothing. Every context of this package's signal is one already;
+ * it is for the signal of a Context written by hand (the interface is
+ * open), which stands for a `ctx.Done()` as theirs do.
+ *
+ * @param signal - The signal to lift the bound from.
+ * @returns The same signal.
+ */
+export function unboundedSignal(signal: AbortSignal): AbortSignal {
   try {
     setMaxListeners?.(0, signal);
   } catch {

@@ -12,6 +12,7 @@ import {
   withCancelCause,
   withTimeout,
   withValue,
+  unboundedSignal,
 } from './index.js';
 
 describe('ctx.signal', () => {
@@ -22,7 +23,8 @@ describe('ctx.signal', () => {
     try {
       const [ctx, cancel] = withCancel(background());
       let heard = 0;
-      for (const signal of [ctx.signal, withTimeout(background(), 60_000)[0].signal, background().signal]) {
+      const byHand = unboundedSignal(new AbortController().signal); // a hand-written Context's, made as theirs are
+      for (const signal of [ctx.signal, withTimeout(background(), 60_000)[0].signal, background().signal, byHand]) {
         for (let i = 0; i < 64; i++) signal.addEventListener('abort', () => void heard++);
       }
       cancel();

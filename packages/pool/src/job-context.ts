@@ -1,17 +1,5 @@
 import { Channel, type RecvChannel } from '@gochan/channel';
-import { Canceled, afterFunc, type Context } from '@gochan/context';
-
-/**
- * Node's events module where there is one (Bun's and Deno's take no
- * AbortSignal here, browsers have none): a job's signal is lifted past
- * Node's bound of 10 'abort' listeners, as @gochan/context lifts its own
- * contexts' (its listeners.ts): a handler may hand ctx.signal to any number
- * of fetches and timers at once, as any number of goroutines wait on Go's
- * ctx.Done().
- */
-const events = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process?.getBuiltinModule?.('node:events') as
-  | { setMaxListeners?(n: number, ...targets: EventTarget[]): void }
-  | undefined;
+import { Canceled, afterFunc, unboundedSignal, type Context } from '@gochan/context';
 
 /*
  * JobContext is the handler's context for a job that brings a context of its
@@ -90,11 +78,8 @@ export class JobContext implements Context {
     if (this.#controller === undefined) {
       const cancelled = this.err() !== undefined;
       this.#controller = new AbortController();
-      try {
-        events?.setMaxListeners?.(0, this.#controller.signal);
-      } catch {
-        // A runtime whose setMaxListeners refuses an AbortSignal: its own bound stands.
-      }
+      // Any number of listeners, as on Go's ctx.Done(): a handler's fan-out of fetches and timers.
+      unboundedSignal(this.#controller.signal);
       if (cancelled) this.#controller.abort(this.#err);
       else this.#watch();
     }
