@@ -32,6 +32,7 @@ export async function createApp({
   taskKind = 'sleep',
   threads,
   threadNice,
+  cancelGraceMs,
   store: setting,
   queue = 'tasks',
   leaseMs = 10_000,
@@ -52,6 +53,7 @@ export async function createApp({
     // TASK_KIND=cpu: each task computes for its payload's milliseconds on a thread (cpu-task.ts).
     threads: cpu ? threads : undefined,
     nice: cpu ? threadNice : undefined,
+    cancelGraceMs,
     // A task takes seconds: claiming ahead of the workers would gain nothing,
     // and what a crashed server had claimed waits out its lease.
     prefetch: store === undefined ? undefined : 0,

@@ -33,7 +33,9 @@ export interface ServeOptions {
  * (10000), TASK_KIND (`sleep`; `cpu` computes for TASK_MS on a thread, where
  * `options.taskKinds` allow), THREADS (one per core: the threads `cpu`
  * tasks run on), THREAD_NICE (0: how much nicer than the server's thread
- * those threads are, 0 to 19, Linux), QUEUE_SIZE (1000), SHUTDOWN_TIMEOUT_MS (30000: past it the tasks
+ * those threads are, 0 to 19, Linux), CANCEL_GRACE_MS (the pool's
+ * `cancelGraceMs`, 100: how long a cancelled task has to return before a
+ * shutdown reports it, and before a `cpu` task's thread is ended), QUEUE_SIZE (1000), SHUTDOWN_TIMEOUT_MS (30000: past it the tasks
  * left are cancelled and named, and the exit status is 1), STORE (`memory`
  * or `sqlite:<path>`, as `options` allow), QUEUE (`tasks`: the queue's name
  * within the store) and LEASE_MS (10000: how long a stored task stays with
@@ -146,6 +148,7 @@ function readSettings({ defaultStore, stores, pidFile, taskKinds = ['sleep'] }: 
       taskKind: parseTaskKind(nonEmpty('TASK_KIND') ?? 'sleep', taskKinds),
       threads: nonEmpty('THREADS') === undefined ? undefined : integerFromEnv('THREADS', 0, 1),
       threadNice: nonEmpty('THREAD_NICE') === undefined ? undefined : integerFromEnv('THREAD_NICE', 0, 0, 19),
+      cancelGraceMs: nonEmpty('CANCEL_GRACE_MS') === undefined ? undefined : integerFromEnv('CANCEL_GRACE_MS', 0, 0, MAX_GRACE_MS),
       queueSize: integerFromEnv('QUEUE_SIZE', 1000),
       shutdownTimeoutMs: integerFromEnv('SHUTDOWN_TIMEOUT_MS', 30_000),
       store: parseStore(nonEmpty('STORE') ?? defaultStore, stores),
@@ -170,6 +173,9 @@ function writePidFile(path: string): void {
     }
   });
 }
+
+/** The longest CANCEL_GRACE_MS: a day, well inside what a timer holds (2^31 - 1 ms). */
+const MAX_GRACE_MS = 86_400_000;
 
 function nonEmpty(name: string): string | undefined {
   const text = process.env[name]?.trim();

@@ -33,6 +33,13 @@ export interface AppOptions {
    * `@gochan/pool`'s `nice`). Default 0.
    */
   threadNice?: number | undefined;
+  /**
+   * How long a cancelled task has to return (the pool's `cancelGraceMs`):
+   * a shutdown past its timeout waits this long more before it reports, and
+   * a `cpu` task that has not returned by then has its thread ended. Default:
+   * the pool's (`CANCEL_GRACE_MS`, 100 ms).
+   */
+  cancelGraceMs?: number | undefined;
   /** What the server grants one client: timeouts and the connection limit. Default: {@link DEFAULT_LIMITS}. */
   limits?: HttpLimits | undefined;
   /** Where the lines and metrics go. Default: a Telemetry of its own, writing text. */
