@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { checksum, hash } from './hash.mjs';
 import { NICE } from './nice.mjs';
+import { WARM_JOBS, WARM_ROUNDS } from './warm.mjs';
 import { pass as feed } from './pass.mjs';
 
 const [workload, lib, ...rest] = process.argv.slice(2);
@@ -36,10 +37,10 @@ const TASKS_PER_THREAD = process.env.TASKS_PER_THREAD;
 async function cpuGochan(threads, jobs, rounds, nice = 0) {
   GOMAXPROCS(threads);
   setNice(nice);
-  const run = async (count) => {
+  const run = async (count, r = rounds) => {
     const jobsCh = new Channel(100);
     const results = new Channel(100);
-    const workers = Array.from({ length: WORKERS }, () => go(here('hash-goroutine.mjs'), jobsCh, results, rounds));
+    const workers = Array.from({ length: WORKERS }, () => go(here('hash-goroutine.mjs'), jobsCh, results, r));
     void (async () => {
       for (let j = 0; j < count; j++) await jobsCh.send(j);
       jobsCh.close();
@@ -50,6 +51,7 @@ async function cpuGochan(threads, jobs, rounds, nice = 0) {
     return hashes;
   };
   await run(WORKERS * threads); // warm: threads started, modules loaded and compiled
+  if (WARM_JOBS > 0) await run(WARM_JOBS, WARM_ROUNDS);
   const t0 = performance.now();
   const hashes = await run(jobs);
   const seconds = (performance.now() - t0) / 1e3;
@@ -81,6 +83,7 @@ async function cpuTasks(name, threads, jobs, rounds) {
   const pool = await taskPool(name, threads);
   const run = (count) => Promise.all(Array.from({ length: count }, (_, job) => pool.run({ job, rounds })));
   await run(WORKERS * threads);
+  if (WARM_JOBS > 0) await Promise.all(Array.from({ length: WARM_JOBS }, (_, job) => pool.run({ job, rounds: WARM_ROUNDS })));
   const t0 = performance.now();
   const hashes = await run(jobs);
   const seconds = (performance.now() - t0) / 1e3;

@@ -19,6 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { checksum, hash } from './hash.mjs';
 import { NICE } from './nice.mjs';
+import { WARM_JOBS, WARM_ROUNDS } from './warm.mjs';
 
 const [workload, lib, ...rest] = process.argv.slice(2);
 const here = (name) => new URL(`./${name}`, import.meta.url);
@@ -103,6 +104,7 @@ async function cpu(name, threads, jobs, rounds, watch) {
   // pool.run calls, measured), which says nothing of the handlers.
   const limit = watch ? CPU_WORKERS * 2 : name.startsWith('pool') ? IN_FLIGHT : CPU_WORKERS * 2;
   await feed(pool.run, CPU_WORKERS * threads, limit, (i) => [i, rounds], sumHashes); // warm: threads up, modules compiled
+  if (WARM_JOBS > 0) await feed(pool.run, WARM_JOBS, limit, (i) => [i, WARM_ROUNDS], sumHashes);
   const watching = watch ? watchLoop() : undefined;
   const t0 = performance.now();
   const sum = await feed(pool.run, jobs, limit, (i) => [i, rounds], sumHashes);

@@ -25,6 +25,7 @@ import { appendFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { NICE } from './nice.mjs';
+import { WARM_JOBS } from './warm.mjs';
 
 const RUNS = Number(process.env.POOL_THREADS_RUNS ?? 5);
 const SCALE = Number(process.env.POOL_THREADS_SCALE ?? 1);
@@ -89,7 +90,7 @@ const fmt = (r) => (r >= 1e4 ? `${(r / 1e3).toFixed(1)} k/s` : `${r.toFixed(0)}/
 const lines = [
   '## The pool on every core (issue 20)',
   '',
-  `${CPU_JOBS} CPU-bound jobs (\`bench/threads/hash.mjs\`, ${ROUNDS.toLocaleString('en')} rounds) through the articles' pool of 4 workers, ` +
+  `${CPU_JOBS} CPU-bound jobs (\`bench/threads/hash.mjs\`, ${ROUNDS.toLocaleString('en')} rounds) through the articles' pool of 4 workers, each library's code warmed first by ${WARM_JOBS.toLocaleString('en')} short jobs on the same pool (\`warm.mjs\`), ` +
     `${NOOP_VALUES.toLocaleString('en')} no-op jobs with 1,024 in flight; ${RUNS} rounds in a rotating order, medians, each run a fresh process that checks its sums ` +
     `(\`node bench/threads/pool-run.mjs\`). ${CORES} cores, Node ${process.versions.node}, load ${loadBefore} before and ${loadAfter} after (${startedAt}).`,
   '',

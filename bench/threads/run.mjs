@@ -14,6 +14,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { median, version } from '../support.mjs';
 import { NICE } from './nice.mjs';
+import { WARM_JOBS } from './warm.mjs';
 
 const RUNS = Number(process.env.THREADS_BENCH_RUNS ?? 5);
 const SCALE = Number(process.env.THREADS_BENCH_SCALE ?? 1);
@@ -71,7 +72,7 @@ lines.push(
 lines.push(
   '### CPU-bound: the articles\' pool of 4 workers on a hash job',
   '',
-  `${CPU_JOBS} jobs of \`bench/threads/hash.mjs\` (an integer hash, ${ROUNDS.toLocaleString('en')} rounds, about 3.3 ms a job), values fanned out over a channel to 4 goroutines and results back over another; the pools get one task per job.`,
+  `${CPU_JOBS} jobs of \`bench/threads/hash.mjs\` (an integer hash, ${ROUNDS.toLocaleString('en')} rounds, about 3.3 ms a job), values fanned out over a channel to 4 goroutines and results back over another; the pools get one task per job. Each Node library's code is warmed first by ${WARM_JOBS.toLocaleString('en')} short jobs on the same threads (\`warm.mjs\`; Go has no JIT).`,
   '',
   `| program | 1 thread | ${cores} threads | scaling | each round's scaling |`,
   '|---|---:|---:|---:|---|',
@@ -141,7 +142,7 @@ target(scaling['gochan-nice'] >= 1.9 && scaling['gochan-nice'] >= Math.max(scali
 target(noop.gochan >= 2 * noop[fastestPool], `no-op values at least 2× the fastest thread pool (${fastestPool}, ${k(noop[fastestPool])}): ${x(noop.gochan / noop[fastestPool])}`);
 lines.push(
   '',
-  `On a machine with more cores, the CPU-bound run would scale with GOMAXPROCS up to the cores less the main thread's share, which feeds the channel and collects results: about 100-125 µs of CPU a job against 3.3 ms, measured apart from /proc's schedstat (2.2 wake-ups a job, a goroutine's send and its next receive; tinypool's main thread 1.5 and 78-98 µs), 3% of 2 cores, for which the computing threads wait; \`setNice\` lets the main thread take a core first (\"What holds the CPU-bound scaling back\" below). ${cores} cores cap it at ${cores}.0× here. The no-op rate is bound by the main thread, which is home to both channels and serves every remote operation on them: more cores would add little to it, and a program that makes its channels on the threads that use them spreads that work.`,
+  `On a machine with more cores, the CPU-bound run would scale with GOMAXPROCS up to the cores less the main thread's share, which feeds the channel and collects results: about 100-125 µs of CPU a job against 3.3 ms, measured apart from /proc's schedstat before the warm-up (2.2 wake-ups a job, a goroutine's send and its next receive; tinypool's main thread 1.5 and 78-98 µs), 3% of 2 cores, for which the computing threads wait; \`setNice\` lets the main thread take a core first (\"What holds the CPU-bound scaling back\" below). ${cores} cores cap it at ${cores}.0× here. The no-op rate is bound by the main thread, which is home to both channels and serves every remote operation on them: more cores would add little to it, and a program that makes its channels on the threads that use them spreads that work.`,
   '<!-- threads:end -->',
 );
 const section = lines.join('\n');
