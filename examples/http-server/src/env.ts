@@ -1,11 +1,12 @@
 /**
  * integerFromEnv reads a whole number from the environment variable `name`,
- * or `fallback` when it is unset or empty.
+ * or `fallback` when it is unset or empty (undefined for a setting whose
+ * default is left to the library it is handed to).
  *
  * @throws RangeError naming the variable and the value received when it is
  *   not an integer of at least `min` (and, if given, at most `max`).
  */
-export function integerFromEnv(name: string, fallback: number, min = 0, max?: number): number {
+export function integerFromEnv<F extends number | undefined>(name: string, fallback: F, min = 0, max?: number): number | F {
   const text = process.env[name];
   if (text === undefined || text.trim() === '') {
     return fallback;
